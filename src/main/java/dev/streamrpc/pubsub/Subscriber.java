@@ -1,0 +1,21 @@
+package dev.streamrpc.pubsub;
+
+import dev.streamrpc.broker.EncodedMessage;
+
+/**
+ * A connection as the hub sees it: something that takes encoded messages without blocking.
+ */
+public interface Subscriber {
+
+    /** The connection's id, unique on this server. */
+    String id();
+
+    /**
+     * Queues a message for the connection. It must never block: a connection that cannot keep
+     * up is closed, and nobody else waits for it.
+     */
+    void deliver(EncodedMessage message);
+
+    /** Closes the connection with a WebSocket status code; never blocks, and only the first call counts. */
+    void close(int code, String reason);
+}

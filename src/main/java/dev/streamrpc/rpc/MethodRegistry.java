@@ -1,0 +1,36 @@
+package dev.streamrpc.rpc;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The immutable table of RPC methods, built once at deployment; a request does one map
+ * look-up.
+ */
+public final class MethodRegistry {
+
+    private final Map<String, RpcTarget> targets;
+
+    MethodRegistry(Map<String, RpcTarget> targets) {
+        this.targets = Map.copyOf(targets);
+    }
+
+    /** Binds each checked method to the contextual reference of its bean. */
+    public static MethodRegistry of(Iterable<MethodDescriptor> methods, Function<RpcCandidate, Object> references) {
+        Map<String, RpcTarget> table = new HashMap<>();
+        for (MethodDescriptor method : methods) {
+            table.put(method.name(), new RpcTarget(method, references.apply(method.candidate())));
+        }
+        return new MethodRegistry(table);
+    }
+
+    RpcTarget find(String name) {
+        return targets.get(name);
+    }
+
+    public Set<String> names() {
+        return targets.keySet();
+    }
+}

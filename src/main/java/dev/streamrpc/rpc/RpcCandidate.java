@@ -1,0 +1,13 @@
+package dev.streamrpc.rpc;
+
+import java.lang.reflect.Method;
+
+/**
+ * A method annotated {@code @RpcMethod}, found on a bean at deployment.
+ *
+ * @param bean what the registry resolves a contextual reference from (a CDI {@code Bean})
+ * @param beanClass the bean's class, named in error messages
+ * @param method the annotated method
+ */
+public record RpcCandidate(Object bean, Class<?> beanClass, Method method) {
+}

@@ -1,0 +1,41 @@
+package dev.streamrpc.rpc.cdi;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import jakarta.validation.ValidatorFactory;
+import org.hibernate.validator.HibernateValidator;
+
+import java.util.Locale;
+
+/**
+ * StreamRPC's own validator factory. It is not exposed as a {@code Validator} bean, which
+ * would clash with the one a full Jakarta EE server provides. Messages are in English
+ * whatever the server's locale, because they are part of the wire contract.
+ */
+@ApplicationScoped
+public class Validators {
+
+    private ValidatorFactory factory;
+    private Validator validator;
+
+    @PostConstruct
+    void open() {
+        factory = Validation.byProvider(HibernateValidator.class)
+                .configure()
+                .defaultLocale(Locale.ENGLISH)
+                .buildValidatorFactory();
+        validator = factory.getValidator();
+    }
+
+    Validator validator() {
+        return validator;
+    }
+
+    @PreDestroy
+    void close() {
+        factory.close();
+    }
+}

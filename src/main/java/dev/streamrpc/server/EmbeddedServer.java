@@ -1,0 +1,66 @@
+package dev.streamrpc.server;
+
+import org.eclipse.jetty.ee10.annotations.AnnotationConfiguration;
+import org.eclipse.jetty.ee10.plus.webapp.PlusConfiguration;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Jetty 12 serving the StreamRPC WAR at {@code /}. Options: {@code --port N} (or the
+ * {@code PORT} variable; default 8080, 0 for any free port) and {@code --war FILE} (default:
+ * {@code streamrpc.war} beside the jar). SIGTERM stops it cleanly: every WebSocket is closed
+ * with 1001 within the grace period.
+ */
+public final class EmbeddedServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServer.class);
+    private static final long STOP_GRACE_MS = 10_000;
+
+    private EmbeddedServer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args, System.getenv("PORT"), defaultWar());
+        if (!Files.isRegularFile(options.war())) {
+            throw new IllegalStateException("WAR not found: " + options.war());
+        }
+        long started = System.nanoTime();
+        // Weld and Hibernate Validator log through JBoss Logging; send it to SLF4J like Jetty's own lines.
+        System.setProperty("org.jboss.logging.provider", "slf4j");
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setPort(options.port());
+        server.addConnector(connector);
+
+        WebAppContext app = new WebAppContext();
+        app.setContextPath("/");
+        app.setWar(options.war().toString());
+        // Annotation scanning finds @ServerEndpoint and @WebServlet, and runs Weld's initializer.
+        app.addConfiguration(new PlusConfiguration(), new AnnotationConfiguration());
+        app.setThrowUnavailableOnStartupException(true);
+        server.setHandler(app);
+        server.setStopAtShutdown(true);
+        server.setStopTimeout(STOP_GRACE_MS);
+        server.start();
+
+        int port = ((NetworkConnector) server.getConnectors()[0]).getLocalPort();
+        LOG.info("StreamRPC ready in {} ms at ws://localhost:{}/stream", (System.nanoTime() - started) / 1_000_000, port);
+        server.join();
+    }
+
+    private static Path defaultWar() {
+        try {
+            Path jar = Path.of(EmbeddedServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return jar.resolveSibling("streamrpc.war");
+        } catch (Exception e) {
+            return Path.of("streamrpc.war");
+        }
+    }
+}

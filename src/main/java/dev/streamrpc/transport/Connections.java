@@ -1,0 +1,58 @@
+package dev.streamrpc.transport;
+
+import dev.streamrpc.pubsub.SocketsManager;
+import dev.streamrpc.rpc.Dispatcher;
+import dev.streamrpc.rpc.RpcWorkers;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the endpoint needs, in one application-scoped bean: it opens and closes connections
+ * and hands their frames to the dispatcher. Endpoint instances are per connection and are
+ * created by the container, so they get this bean from {@link StreamConfigurator}.
+ */
+@ApplicationScoped
+public class Connections {
+
+    @Inject
+    SocketsManager sockets;
+
+    @Inject
+    Dispatcher dispatcher;
+
+    @Inject
+    RpcWorkers workers;
+
+    @Inject
+    @ConfigProperty(name = "stream.max-message-bytes", defaultValue = "65536")
+    int maxMessageBytes;
+
+    @Inject
+    @ConfigProperty(name = "stream.max-queued-bytes", defaultValue = "1048576")
+    long maxQueuedBytes;
+
+    private final AtomicLong ids = new AtomicLong();
+
+    WebSocketConnection open(Session session) {
+        // The container closes a larger text message with 1009 before it reaches us.
+        session.setMaxTextMessageBufferSize(maxMessageBytes);
+        WebSocketConnection connection = new WebSocketConnection(Long.toString(ids.incrementAndGet(), 36),
+                session, maxQueuedBytes, workers);
+        connection.attach(sockets.register(connection));
+        return connection;
+    }
+
+    void onText(WebSocketConnection connection, String frame) {
+        dispatcher.dispatch(connection, frame);
+    }
+
+    void closed(WebSocketConnection connection, CloseReason reason) {
+        connection.closed();
+        sockets.unregister(connection);
+    }
+}

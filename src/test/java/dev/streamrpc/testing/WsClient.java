@@ -1,0 +1,207 @@
+package dev.streamrpc.testing;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real WebSocket client for tests, on the JDK's {@code java.net.http.WebSocket}. It keeps
+ * every text message in arrival order and the close status. With {@code paused}, it stops
+ * reading, as a slow consumer would.
+ */
+public final class WsClient implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    /** A close frame received from the server. */
+    public record Close(int code, String reason) {
+    }
+
+    private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    private final List<String> held = new ArrayList<>();
+    private final CompletableFuture<Close> closed = new CompletableFuture<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    private final WebSocket socket;
+    private volatile boolean paused;
+
+    private WsClient(URI uri, boolean paused) {
+        this.paused = paused;
+        this.socket = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT)
+                .buildAsync(uri, new Listener()).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    public static WsClient connect(URI uri) {
+        return new WsClient(uri, false);
+    }
+
+    /** A client that reads nothing until {@link #resume()}. */
+    public static WsClient connectPaused(URI uri) {
+        return new WsClient(uri, true);
+    }
+
+    public void send(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    public void sendBinary(byte[] bytes) {
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+    }
+
+    /** Sends a request with a fresh string id and returns that id. */
+    public String request(String method, String payloadJson) {
+        String id = "r" + ids.incrementAndGet();
+        send("{\"id\":\"" + id + "\",\"method\":\"" + method + "\",\"payload\":" + payloadJson + "}");
+        return id;
+    }
+
+    /** Sends a request and waits for the reply with its id; other messages are kept for {@link #next()}. */
+    public JsonObject call(String method, String payloadJson) {
+        return replyTo(request(method, payloadJson));
+    }
+
+    public JsonObject replyTo(String id) {
+        synchronized (held) {
+            for (Iterator<String> it = held.iterator(); it.hasNext(); ) {
+                JsonObject message = parse(it.next());
+                if (id.equals(stringId(message))) {
+                    it.remove();
+                    return message;
+                }
+            }
+        }
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            String text = poll(deadline);
+            JsonObject message = parse(text);
+            if (id.equals(stringId(message))) {
+                return message;
+            }
+            synchronized (held) {
+                held.add(text);
+            }
+        }
+    }
+
+    /** The next message not yet taken, as text. */
+    public String nextText() {
+        synchronized (held) {
+            if (!held.isEmpty()) {
+                return held.remove(0);
+            }
+        }
+        return poll(System.nanoTime() + TIMEOUT.toNanos());
+    }
+
+    public JsonObject next() {
+        return parse(nextText());
+    }
+
+    /** The next message if one comes within {@code wait}, else null. */
+    public String nextTextWithin(Duration wait) {
+        synchronized (held) {
+            if (!held.isEmpty()) {
+                return held.remove(0);
+            }
+        }
+        try {
+            return messages.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String poll(long deadline) {
+        try {
+            String text = messages.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (text == null) {
+                throw new AssertionError("no message within " + TIMEOUT + (closed.isDone() ? "; closed " + closed.join() : ""));
+            }
+            return text;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Close awaitClose() {
+        return closed.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    public void resume() {
+        paused = false;
+        socket.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+        socket.abort();
+    }
+
+    public static JsonObject parse(String text) {
+        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+
+    private static String stringId(JsonObject message) {
+        return message.containsKey("id") && message.get("id").getValueType() == jakarta.json.JsonValue.ValueType.STRING
+                ? message.getString("id") : null;
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            if (!paused) {
+                webSocket.request(Long.MAX_VALUE);
+            }
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(partial.toString());
+                partial.setLength(0);
+            }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(new Close(statusCode, reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.complete(new Close(-1, String.valueOf(error)));
+        }
+    }
+}
