@@ -4,8 +4,8 @@ import dev.streamrpc.api.RpcException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
+import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.annotation.JsonbProperty;
-import org.eclipse.yasson.YassonJsonb;
 
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Field;
@@ -20,9 +20,9 @@ final class PayloadBinder {
 
     static final String INVALID_VALUE = "invalid value";
 
-    private final YassonJsonb jsonb;
+    private final Jsonb jsonb;
 
-    PayloadBinder(YassonJsonb jsonb) {
+    PayloadBinder(Jsonb jsonb) {
         this.jsonb = jsonb;
     }
 
@@ -35,15 +35,11 @@ final class PayloadBinder {
             return payload;
         }
         try {
-            return fromTree(payload, type);
+            // Through text: Yasson's tree reader cannot bind JsonValue-typed properties.
+            return jsonb.fromJson(payload.toString(), type);
         } catch (RuntimeException | StackOverflowError e) {
             throw RpcException.invalidParameter(blame(payload, type), INVALID_VALUE);
         }
-    }
-
-    private Object fromTree(JsonStructure structure, Type type) {
-        // Yasson binds the parsed tree directly, without a second trip through text.
-        return jsonb.fromJsonStructure(structure, type);
     }
 
     /**
