@@ -7,39 +7,86 @@ import org.slf4j.LoggerFactory;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One channel's local subscribers and their event patterns.
  *
- * <p>Writes happen only inside the hub's per-channel transition (a {@code ConcurrentHashMap}
- * compute), so they are serialised; fan-out reads without any lock. Each connection's
- * patterns are an immutable array replaced on change, so a reader sees a whole set.
+ * <p>The subscribers are an immutable array, replaced whole on every change (copy on write).
+ * Writes happen only inside the hub's per-channel transition, so they are serialised; fan-out
+ * reads one snapshot without any lock, so it visits each connection exactly once even while
+ * others subscribe and unsubscribe. (Iterating a concurrent map instead could visit a
+ * connection twice when it left and came back during the iteration.) Changes cost a copy,
+ * which is paid per subscribe, not per message.
  */
 final class Channel {
 
     private static final Logger LOG = LoggerFactory.getLogger(Channel.class);
+    private static final Subscription[] NONE = new Subscription[0];
 
-    private final ConcurrentHashMap<Member, EventPattern[]> subscribers = new ConcurrentHashMap<>();
+    /** One member's patterns on this channel. */
+    private record Subscription(Member member, EventPattern[] patterns) {
+
+        boolean matches(String event) {
+            for (EventPattern pattern : patterns) {
+                if (pattern.matches(event)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private volatile Subscription[] subscriptions = NONE;
 
     /** Adds a pattern for a member; the caller has checked that the member does not hold it. */
     void add(Member member, EventPattern pattern) {
-        subscribers.merge(member, new EventPattern[] {pattern}, (held, added) -> {
-            EventPattern[] grown = Arrays.copyOf(held, held.length + 1);
-            grown[held.length] = added[0];
-            return grown;
-        });
+        Subscription[] current = subscriptions;
+        int at = indexOf(current, member);
+        if (at < 0) {
+            Subscription[] grown = Arrays.copyOf(current, current.length + 1);
+            grown[current.length] = new Subscription(member, new EventPattern[] {pattern});
+            subscriptions = grown;
+            return;
+        }
+        EventPattern[] held = current[at].patterns();
+        EventPattern[] patterns = Arrays.copyOf(held, held.length + 1);
+        patterns[held.length] = pattern;
+        Subscription[] changed = current.clone();
+        changed[at] = new Subscription(member, patterns);
+        subscriptions = changed;
     }
 
     void remove(Member member, String pattern) {
-        subscribers.computeIfPresent(member, (m, held) -> {
-            EventPattern[] kept = Arrays.stream(held).filter(p -> !p.source().equals(pattern)).toArray(EventPattern[]::new);
-            return kept.length == 0 ? null : kept;
-        });
+        Subscription[] current = subscriptions;
+        int at = indexOf(current, member);
+        if (at < 0) {
+            return;
+        }
+        EventPattern[] kept = Arrays.stream(current[at].patterns())
+                .filter(p -> !p.source().equals(pattern)).toArray(EventPattern[]::new);
+        if (kept.length > 0) {
+            Subscription[] changed = current.clone();
+            changed[at] = new Subscription(member, kept);
+            subscriptions = changed;
+            return;
+        }
+        Subscription[] shrunk = new Subscription[current.length - 1];
+        System.arraycopy(current, 0, shrunk, 0, at);
+        System.arraycopy(current, at + 1, shrunk, at, current.length - at - 1);
+        subscriptions = shrunk;
+    }
+
+    private static int indexOf(Subscription[] subscriptions, Member member) {
+        for (int i = 0; i < subscriptions.length; i++) {
+            if (subscriptions[i].member() == member) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     boolean isEmpty() {
-        return subscribers.isEmpty();
+        return subscriptions.length == 0;
     }
 
     /**
@@ -47,31 +94,23 @@ final class Channel {
      * matches the event. One subscriber's failure is logged and does not stop the rest.
      */
     void fanOut(String event, EncodedMessage message) {
-        for (Map.Entry<Member, EventPattern[]> entry : subscribers.entrySet()) {
-            if (matchesAny(entry.getValue(), event)) {
+        for (Subscription subscription : subscriptions) {
+            if (subscription.matches(event)) {
+                Subscriber subscriber = subscription.member().subscriber();
                 try {
-                    entry.getKey().subscriber().deliver(message);
+                    subscriber.deliver(message);
                 } catch (RuntimeException e) {
-                    LOG.warn("Delivery to connection {} failed", entry.getKey().subscriber().id(), e);
+                    LOG.warn("Delivery to connection {} failed", subscriber.id(), e);
                 }
             }
         }
     }
 
-    private static boolean matchesAny(EventPattern[] patterns, String event) {
-        for (EventPattern pattern : patterns) {
-            if (pattern.matches(event)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Each pattern and how many members hold it, sorted by pattern. */
     Map<String, Integer> patternCounts() {
         Map<String, Integer> counts = new TreeMap<>();
-        for (EventPattern[] patterns : subscribers.values()) {
-            for (EventPattern pattern : patterns) {
+        for (Subscription subscription : subscriptions) {
+            for (EventPattern pattern : subscription.patterns()) {
                 counts.merge(pattern.source(), 1, Integer::sum);
             }
         }

@@ -1,0 +1,38 @@
+package dev.streamrpc.pubsub;
+
+import dev.streamrpc.broker.EncodedMessage;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A subscriber that keeps what it is given, for hub tests. */
+class RecordingSubscriber implements Subscriber {
+
+    final List<EncodedMessage> received = new CopyOnWriteArrayList<>();
+    volatile int closeCode;
+    private final String id;
+
+
+    RecordingSubscriber(String id) {
+        this.id = id;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public void deliver(EncodedMessage message) {
+        received.add(message);
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        closeCode = code;
+    }
+
+    List<String> texts() {
+        return received.stream().map(EncodedMessage::text).toList();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.streamrpc.rpc;
+
+import jakarta.json.Json;
+import jakarta.json.bind.JsonbBuilder;
+import org.eclipse.yasson.YassonJsonb;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class EnvelopeReaderTest {
+
+    private final EnvelopeReader reader = new EnvelopeReader((YassonJsonb) JsonbBuilder.create());
+
+    @Test
+    void readsAWellFormedRequest() throws Exception {
+        Request request = reader.read("{\"id\":7,\"method\":\"echo\",\"payload\":{\"a\":1},\"other\":true}");
+        assertThat(request.id()).isEqualTo(Json.createValue(7));
+        assertThat(request.method()).isEqualTo("echo");
+        assertThat(request.payload().getInt("a")).isEqualTo(1);
+    }
+
+    @Test
+    void deepNestingIsRefusedAsInvalidJsonWithoutOverflowingTheStack() {
+        String deep = "{\"id\":1,\"method\":\"echo\",\"payload\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+        RequestRefused refused = catchThrowableOfType(RequestRefused.class, () -> reader.read(deep));
+        assertThat(refused.error().getMessage()).isEqualTo("JSON string expected");
+    }
+
+    @Test
+    void keepsTheIdAndMethodThatWereValidWhenRefusing() {
+        RequestRefused refused = catchThrowableOfType(RequestRefused.class, () -> reader.read("{\"id\":\"x\",\"method\":\"m\",\"payload\":1}"));
+        assertThat(refused.id()).isEqualTo(Json.createValue("x"));
+        assertThat(refused.method()).isEqualTo("m");
+        assertThat(refused.error().errors()).isEqualTo(Map.of("payload", "must be an object"));
+    }
+}

@@ -1,0 +1,88 @@
+package dev.streamrpc.rpc;
+
+import dev.streamrpc.api.RpcException;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import org.hibernate.validator.HibernateValidator;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Payload binding with JSON-B, and how validation violations become field errors. */
+class PayloadBinderTest {
+
+    public record Signup(@NotBlank String name, @NotNull @Email String email, @Positive int age,
+                         @NotEmpty List<String> tags, @JsonbProperty("ref-code") String refCode) {
+    }
+
+    public static class Settings {
+        public boolean dark;
+        public int size;
+    }
+
+    private final Jsonb jsonb = JsonbBuilder.create();
+    private final PayloadBinder binder = new PayloadBinder(jsonb);
+    private final Validator validator = Validation.byProvider(HibernateValidator.class).configure()
+            .defaultLocale(Locale.ENGLISH).buildValidatorFactory().getValidator();
+
+    private static JsonObject json(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+
+    @Test
+    void bindsRecordsPojosMapsAndJsonAsIs() {
+        Signup signup = (Signup) binder.bind(json("{\"name\":\"ada\",\"email\":\"a@b.c\",\"age\":36,\"tags\":[\"x\"],\"ref-code\":\"r\"}"), Signup.class);
+        assertThat(signup).isEqualTo(new Signup("ada", "a@b.c", 36, List.of("x"), "r"));
+        Settings settings = (Settings) binder.bind(json("{\"dark\":true,\"size\":3,\"unknown\":1}"), Settings.class);
+        assertThat(settings.dark).isTrue();
+        assertThat(settings.size).isEqualTo(3);
+        assertThat(binder.bind(json("{\"a\":1}"), Map.class)).isEqualTo(Map.of("a", java.math.BigDecimal.ONE));
+        JsonObject raw = json("{\"any\":[1,{}]}");
+        assertThat(binder.bind(raw, JsonObject.class)).isSameAs(raw);
+        assertThat(binder.bind(raw, JsonValue.class)).isSameAs(raw);
+    }
+
+    @Test
+    void aValueOfTheWrongTypeIsBlamedOnItsField() {
+        assertThatThrownBy(() -> binder.bind(json("{\"name\":\"a\",\"age\":\"old\"}"), Signup.class))
+                .isInstanceOfSatisfying(RpcException.class, e -> {
+                    assertThat(e.getMessage()).isEqualTo("Invalid RPC parameters");
+                    assertThat(e.errors()).isEqualTo(Map.of("age", "invalid value"));
+                });
+        assertThatThrownBy(() -> binder.bind(json("{\"ref-code\":\"r\",\"tags\":{}}"), Signup.class))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("tags", "invalid value")));
+        assertThatThrownBy(() -> binder.bind(json("{\"size\":[]}"), Settings.class))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("size", "invalid value")));
+    }
+
+    @Test
+    void violationsBecomeOneErrorPerFieldAndMissingRequiredFieldsReadRequired() {
+        Signup signup = (Signup) binder.bind(json("{\"name\":\"\",\"email\":\"nope\",\"age\":-1}"), Signup.class);
+        Map<String, String> errors = ViolationMapper.errors(validator.validate(signup));
+        assertThat(errors).containsExactly(
+                Map.entry("age", "must be greater than 0"),
+                Map.entry("email", "must be a well-formed email address"),
+                Map.entry("name", "must not be blank"),
+                Map.entry("tags", "required"));
+        Signup empty = (Signup) binder.bind(json("{}"), Signup.class);
+        assertThat(ViolationMapper.errors(validator.validate(empty)))
+                .containsEntry("name", "required").containsEntry("email", "required").containsEntry("tags", "required");
+    }
+}
