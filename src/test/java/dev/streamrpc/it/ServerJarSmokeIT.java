@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code java -jar target/streamrpc-server.jar} as a user runs it: a separate process, one
- * round trip, then SIGTERM, which closes the client with 1001.
+ * {@code java -jar target/streamrpc-server.jar} as a user runs it: a separate process with a
+ * setting from the environment, a round trip, then SIGTERM, which closes the client with 1001.
  */
 class ServerJarSmokeIT {
 
@@ -35,11 +35,14 @@ class ServerJarSmokeIT {
     }
 
     @Test
-    void theJarStartsServesARoundTripAndStopsCleanlyOnSigterm() throws Exception {
+    void theJarStartsReadsTheEnvironmentServesRequestsAndStopsCleanlyOnSigterm() throws Exception {
         Path jar = Path.of(System.getProperty("streamrpc.server.jar", "target/streamrpc-server.jar"));
         assertThat(jar).exists();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        server = new ProcessBuilder(java, "-jar", jar.toString(), "--port", "0").redirectErrorStream(true).start();
+        ProcessBuilder command = new ProcessBuilder(java, "-jar", jar.toString(), "--port", "0").redirectErrorStream(true);
+        // Settings come from the environment too, as in Docker.
+        command.environment().put("STREAM_MAX_SUBSCRIPTIONS", "1");
+        server = command.start();
         CompletableFuture<Matcher> ready = new CompletableFuture<>();
         StringBuffer output = new StringBuffer();
         Thread reader = new Thread(() -> {
@@ -63,6 +66,9 @@ class ServerJarSmokeIT {
         try (WsClient client = WsClient.connect(URI.create(started.group(2)))) {
             assertThat(client.call("echo", "{\"ping\":true}").toString())
                     .isEqualTo("{\"id\":\"r1\",\"method\":\"echo\",\"response\":{\"ping\":true}}");
+            client.call("subscribe", "{\"channel\":\"one\"}");
+            assertThat(client.call("subscribe", "{\"channel\":\"two\"}").getJsonObject("error").getJsonObject("errors").getString("channel"))
+                    .isEqualTo("Too many subscriptions");
             server.destroy(); // SIGTERM
             assertThat(client.awaitClose().code()).isEqualTo(1001);
         }
