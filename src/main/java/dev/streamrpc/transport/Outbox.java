@@ -81,12 +81,16 @@ final class Outbox {
                 queuedBytes += slot.size();
             }
         }
+        afterQueueing(overflow);
+    }
+
+    private void afterQueueing(boolean overflow) {
         if (overflow) {
             close();
             onOverflow.run();
-            return;
+        } else {
+            pump();
         }
-        pump();
     }
 
     /**
@@ -163,12 +167,7 @@ final class Outbox {
                 pending = false;
                 queuedBytes += filled.size();
             }
-            if (overflow) {
-                close();
-                onOverflow.run();
-                return;
-            }
-            pump();
+            afterQueueing(overflow);
         }
 
         @Override
