@@ -12,6 +12,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
@@ -76,6 +78,14 @@ public class SocketsManager implements Publisher {
         this.subscriptionLimit = maxSubscriptions;
         this.hub = new Hub(broker, this::fire);
         broker.start(hub);
+    }
+
+    /**
+     * Starts with the application, so that a broker that cannot start fails the deployment:
+     * delivering this event to the bean creates it.
+     */
+    void eager(@Observes Startup startup) {
+        // nothing more to do
     }
 
     /** Adds an open connection; the returned view is its subscriptions and publishing. */

@@ -1,0 +1,11 @@
+package dev.streamrpc.broker;
+
+import dev.streamrpc.broker.memory.MemoryBroker;
+
+class MemoryBrokerContractTest extends BrokerContract {
+
+    @Override
+    protected Broker newBroker() {
+        return new MemoryBroker();
+    }
+}

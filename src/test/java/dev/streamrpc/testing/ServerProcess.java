@@ -1,0 +1,79 @@
+package dev.streamrpc.testing;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code java -jar target/streamrpc-server.jar --port 0} as a separate process, with extra
+ * environment variables; it is ready when it logs its URL.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    private static final Pattern READY = Pattern.compile("StreamRPC ready in (\\d+) ms at (ws://\\S+)");
+
+    private final Process process;
+    private final StringBuffer output = new StringBuffer();
+    private final Thread reader;
+    private final URI uri;
+    private final long startupMillis;
+
+    public ServerProcess(Map<String, String> environment) throws Exception {
+        Path jar = Path.of(System.getProperty("streamrpc.server.jar", "target/streamrpc-server.jar"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder command = new ProcessBuilder(java, "-jar", jar.toString(), "--port", "0").redirectErrorStream(true);
+        command.environment().putAll(environment);
+        process = command.start();
+        CompletableFuture<Matcher> ready = new CompletableFuture<>();
+        reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    output.append(line).append('\n');
+                    Matcher matcher = READY.matcher(line);
+                    if (matcher.find()) {
+                        ready.complete(matcher);
+                    }
+                }
+            } catch (Exception e) {
+                ready.completeExceptionally(e);
+            }
+            ready.completeExceptionally(new AssertionError("server exited before it was ready:\n" + output));
+        });
+        reader.start();
+        Matcher started = ready.get(60, TimeUnit.SECONDS);
+        startupMillis = Long.parseLong(started.group(1));
+        uri = URI.create(started.group(2));
+    }
+
+    public URI uri() {
+        return uri;
+    }
+
+    public long startupMillis() {
+        return startupMillis;
+    }
+
+    /** SIGTERM, then waits for the process to end; true if it did. */
+    public boolean terminate() throws InterruptedException {
+        process.destroy();
+        boolean ended = process.waitFor(20, TimeUnit.SECONDS);
+        reader.join(5000);
+        return ended;
+    }
+
+    public String output() {
+        return output.toString();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
