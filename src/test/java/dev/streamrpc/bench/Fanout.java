@@ -23,7 +23,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * lost, delivery latency percentiles, its own CPU time and, given the server's pid, the
  * server's CPU time per delivery. JDK WebSocket clients only, so it runs from the test classes.
  *
- * <pre>java -cp target/test-classes dev.streamrpc.bench.Fanout ws://localhost:8080/stream [S] [M] [W] [serverPid]</pre>
+ * <pre>java -cp target/test-classes dev.streamrpc.bench.Fanout ws://localhost:8080/stream [S] [M] [W] [serverPid] [publisherUrl]</pre>
+ *
+ * With {@code publisherUrl}, the publisher connects to another server (sharing a broker),
+ * so latency is cross-node.
  */
 public final class Fanout {
 
@@ -40,10 +43,11 @@ public final class Fanout {
         int messages = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
         int window = args.length > 3 ? Integer.parseInt(args[3]) : 64;
         long pid = args.length > 4 ? Long.parseLong(args[4]) : -1;
-        new Fanout().run(uri, subscribers, messages, window, pid);
+        URI publisherUri = args.length > 5 ? URI.create(args[5]) : uri;
+        new Fanout().run(uri, publisherUri, subscribers, messages, window, pid);
     }
 
-    private void run(URI uri, int subscriberCount, int messages, int window, long serverPid) throws Exception {
+    private void run(URI uri, URI publisherUri, int subscriberCount, int messages, int window, long serverPid) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         List<WebSocket> subscribers = new ArrayList<>();
         List<CompletableFuture<Void>> subscribed = new ArrayList<>();
@@ -57,7 +61,7 @@ public final class Fanout {
         CompletableFuture.allOf(subscribed.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 
         Semaphore inFlight = new Semaphore(window);
-        WebSocket publisher = http.newWebSocketBuilder().buildAsync(uri, new Publisher(inFlight)).join();
+        WebSocket publisher = http.newWebSocketBuilder().buildAsync(publisherUri, new Publisher(inFlight)).join();
         String pad = "x".repeat(100);
         long serverCpuBefore = cpuNanos(serverPid);
         long clientCpuBefore = clientCpuNanos();
