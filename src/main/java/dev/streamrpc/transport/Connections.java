@@ -5,7 +5,6 @@ import dev.streamrpc.rpc.Dispatcher;
 import dev.streamrpc.rpc.RpcWorkers;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -51,7 +50,7 @@ public class Connections {
         dispatcher.dispatch(connection, frame);
     }
 
-    void closed(WebSocketConnection connection, CloseReason reason) {
+    void closed(WebSocketConnection connection) {
         connection.closed();
         sockets.unregister(connection);
     }

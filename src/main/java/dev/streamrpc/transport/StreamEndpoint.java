@@ -1,6 +1,5 @@
 package dev.streamrpc.transport;
 
-import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -47,8 +46,8 @@ public class StreamEndpoint {
     }
 
     @OnClose
-    public void onClose(CloseReason reason) {
-        connections.closed(connection, reason);
+    public void onClose() {
+        connections.closed(connection);
     }
 
     @OnError

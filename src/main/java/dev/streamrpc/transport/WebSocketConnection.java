@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.security.Principal;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -91,13 +92,18 @@ final class WebSocketConnection implements RpcSession, Subscriber {
             return;
         }
         outbox.close();
-        closer.execute(() -> {
+        Runnable closing = () -> {
             try {
                 session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
             } catch (IOException | RuntimeException e) {
                 LOG.debug("Closing connection {} failed", id, e);
             }
-        });
+        };
+        try {
+            closer.execute(closing);
+        } catch (RejectedExecutionException e) {
+            closing.run(); // a full pool must not leave a connection open that should close
+        }
     }
 
     /** The session has closed: nothing more is sent. */
