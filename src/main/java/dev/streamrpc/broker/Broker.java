@@ -39,9 +39,14 @@ public interface Broker extends AutoCloseable {
     default void eventUnsubscribed(String channel, String pattern) {
     }
 
-    /** A short state for health reports, such as {@code connected}. */
+    /** A short state for health reports: {@code connected}, or for a distributed broker also {@code reconnecting}. */
     default String state() {
         return "connected";
+    }
+
+    /** How many times the broker has reconnected since start; 0 for a broker without a connection. */
+    default long reconnects() {
+        return 0;
     }
 
     /** Releases the broker's resources; called after every connection has closed. */

@@ -89,21 +89,35 @@ final class Channel {
         return subscriptions.length == 0;
     }
 
+    /** Event patterns held on this channel, counting each connection's separately. */
+    int patterns() {
+        int count = 0;
+        for (Subscription subscription : subscriptions) {
+            count += subscription.patterns().length;
+        }
+        return count;
+    }
+
     /**
      * Delivers an encoded message once to every member holding at least one pattern that
      * matches the event. One subscriber's failure is logged and does not stop the rest.
+     *
+     * @return how many connections it was handed to
      */
-    void fanOut(String event, EncodedMessage message) {
+    int fanOut(String event, EncodedMessage message) {
+        int delivered = 0;
         for (Subscription subscription : subscriptions) {
             if (subscription.matches(event)) {
                 Subscriber subscriber = subscription.member().subscriber();
                 try {
                     subscriber.deliver(message);
+                    delivered++;
                 } catch (RuntimeException e) {
                     LOG.warn("Delivery to connection {} failed", subscriber.id(), e);
                 }
             }
         }
+        return delivered;
     }
 
     /** Each pattern and how many members hold it, sorted by pattern. */

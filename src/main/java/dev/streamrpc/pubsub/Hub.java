@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +26,7 @@ final class Hub implements BrokerCallback {
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
     private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
+    private final LongAdder delivered = new LongAdder();
     private final Broker broker;
     private final Consumer<Object> events;
 
@@ -90,8 +92,27 @@ final class Hub implements BrokerCallback {
     public void onPublication(String name, String event, EncodedMessage message) {
         Channel channel = channels.get(name);
         if (channel != null) {
-            channel.fanOut(event, message);
+            delivered.add(channel.fanOut(event, message));
         }
+    }
+
+    /** Messages handed to connections' outboxes since start. */
+    long delivered() {
+        return delivered.sum();
+    }
+
+    /** Channels with local subscribers. */
+    int channels() {
+        return channels.size();
+    }
+
+    /** Event patterns held by local connections, over all channels. */
+    long patterns() {
+        long count = 0;
+        for (Channel channel : channels.values()) {
+            count += channel.patterns();
+        }
+        return count;
     }
 
     /** Each channel with local subscribers, its patterns and how many connections hold each. */

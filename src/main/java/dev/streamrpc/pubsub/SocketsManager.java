@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -59,6 +60,15 @@ public class SocketsManager implements Publisher {
     int maxSubscriptions;
 
     private final ConcurrentHashMap<String, Member> members = new ConcurrentHashMap<>();
+    private final LongAdder published = new LongAdder();
+    private volatile boolean stopping;
+    private final HubStats stats = new HubStats() {
+        @Override public long published() { return published.sum(); }
+        @Override public long delivered() { return hub.delivered(); }
+        @Override public int channels() { return hub.channels(); }
+        @Override public long subscriptions() { return hub.patterns(); }
+        @Override public long brokerReconnects() { return broker.reconnects(); }
+    };
     private Consumer<Object> lifecycle;
     private Pattern channelRule;
     private int subscriptionLimit;
@@ -114,6 +124,7 @@ public class SocketsManager implements Publisher {
         EncodedMessage message = EncodedMessage.of(jsonb.toJson(new Publication(channel, name, data == null ? JsonValue.NULL : data)));
         try {
             broker.publish(channel, name, message);
+            published.increment();
         } catch (CannotPublish e) {
             LOG.debug("Broker refused a publication to {}", channel, e);
             throw new ChannelException("channel", "Cannot publish to channel", e);
@@ -128,6 +139,21 @@ public class SocketsManager implements Publisher {
     /** The number of open connections on this server. */
     public int connections() {
         return members.size();
+    }
+
+    /** Counters and gauges for metrics, for the life of the application; reading them takes no lock. */
+    public HubStats stats() {
+        return stats;
+    }
+
+    /** The broker's state for health reports: {@code connected}, {@code reconnecting}, ... */
+    public String brokerState() {
+        return broker.state();
+    }
+
+    /** True once the server has begun to shut down. */
+    public boolean stopping() {
+        return stopping;
     }
 
     void checkChannel(String channel) {
@@ -152,6 +178,7 @@ public class SocketsManager implements Publisher {
     /** Closes every connection with 1001, then the broker. */
     @PreDestroy
     void stop() {
+        stopping = true;
         members.values().forEach(member -> member.subscriber().close(GOING_AWAY, "server shutting down"));
         broker.close();
     }

@@ -54,7 +54,7 @@ public final class MethodTableBuilder {
     private static MethodDescriptor describe(RpcCandidate candidate) {
         Method method = candidate.method();
         RpcMethod annotation = method.getAnnotation(RpcMethod.class);
-        String name = annotation.value().isEmpty() ? RpcNames.snakeCase(method.getName()) : annotation.value();
+        String name = RpcNames.of(method);
         Type[] types = method.getGenericParameterTypes();
         int payloadIndex = -1;
         int contextIndex = -1;

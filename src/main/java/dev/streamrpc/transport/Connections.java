@@ -5,8 +5,11 @@ import dev.streamrpc.rpc.Dispatcher;
 import dev.streamrpc.rpc.RpcWorkers;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,6 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @ApplicationScoped
 public class Connections {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
+    private static final String REMOTE_ADDRESS = "jakarta.websocket.endpoint.remoteAddress";
 
     @Inject
     SocketsManager sockets;
@@ -36,22 +42,35 @@ public class Connections {
     long maxQueuedBytes;
 
     private final AtomicLong ids = new AtomicLong();
+    private final TransportStats stats = new TransportStats();
 
     WebSocketConnection open(Session session) {
         // The container closes a larger text message with 1009 before it reaches us.
         session.setMaxTextMessageBufferSize(maxMessageBytes);
         WebSocketConnection connection = new WebSocketConnection(Long.toString(ids.incrementAndGet(), 36),
-                session, maxQueuedBytes, workers);
+                session, maxQueuedBytes, workers, stats);
         connection.attach(sockets.register(connection));
+        LOG.info("Connection {} opened from {}", connection.id(), remoteAddress(session));
         return connection;
+    }
+
+    /** Jetty and Tomcat both record the peer's address under the Jakarta name; others may not. */
+    private static Object remoteAddress(Session session) {
+        return session.getUserProperties().getOrDefault(REMOTE_ADDRESS, "unknown address");
+    }
+
+    public TransportStats stats() {
+        return stats;
     }
 
     void onText(WebSocketConnection connection, String frame) {
         dispatcher.dispatch(connection, frame);
     }
 
-    void closed(WebSocketConnection connection) {
+    void closed(WebSocketConnection connection, CloseReason reason) {
         connection.closed();
         sockets.unregister(connection);
+        LOG.info("Connection {} closed with {} {} after {} ms", connection.id(), reason.getCloseCode().getCode(),
+                reason.getReasonPhrase(), connection.ageMillis());
     }
 }

@@ -4,6 +4,7 @@ import dev.streamrpc.broker.EncodedMessage;
 import dev.streamrpc.rpc.RpcSession;
 
 import java.util.ArrayDeque;
+import java.util.function.IntConsumer;
 
 /**
  * One connection's bounded outbound queue. Offers never block: they queue under a short lock
@@ -31,13 +32,14 @@ final class Outbox {
     private final ArrayDeque<Slot> queue = new ArrayDeque<>();
     private final Sender sender;
     private final long maxQueuedBytes;
-    private final Runnable onOverflow;
+    private final IntConsumer onOverflow;
     private long queuedBytes;      // guarded by lock
     private boolean sending;       // guarded by lock: a send is in flight
     private boolean pumping;       // guarded by lock: a thread is in pump()
     private boolean closed;        // guarded by lock
 
-    Outbox(Sender sender, long maxQueuedBytes, Runnable onOverflow) {
+    /** {@code onOverflow} is given how many messages were dropped, the refused one included. */
+    Outbox(Sender sender, long maxQueuedBytes, IntConsumer onOverflow) {
         this.sender = sender;
         this.maxQueuedBytes = maxQueuedBytes;
         this.onOverflow = onOverflow;
@@ -54,12 +56,14 @@ final class Outbox {
         return slot;
     }
 
-    /** Drops what is queued; later offers are ignored. */
-    void close() {
+    /** Drops what is queued, and returns how many messages that was; later offers are ignored. */
+    int close() {
         synchronized (lock) {
             closed = true;
+            int dropped = (int) queue.stream().filter(slot -> slot.message != null).count();
             queue.clear();
             queuedBytes = 0;
+            return dropped;
         }
     }
 
@@ -86,8 +90,7 @@ final class Outbox {
 
     private void afterQueueing(boolean overflow) {
         if (overflow) {
-            close();
-            onOverflow.run();
+            onOverflow.accept(close() + 1);
         } else {
             pump();
         }

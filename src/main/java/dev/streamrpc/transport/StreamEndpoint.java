@@ -1,5 +1,6 @@
 package dev.streamrpc.transport;
 
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -46,8 +47,8 @@ public class StreamEndpoint {
     }
 
     @OnClose
-    public void onClose() {
-        connections.closed(connection);
+    public void onClose(CloseReason reason) {
+        connections.closed(connection, reason);
     }
 
     @OnError

@@ -32,15 +32,24 @@ final class WebSocketConnection implements RpcSession, Subscriber {
     private final Executor closer;
     private final Outbox outbox;
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final long openedAt = System.nanoTime();
     private volatile ConnectionChannels channels;
 
-    WebSocketConnection(String id, Session session, long maxQueuedBytes, Executor closer) {
+    WebSocketConnection(String id, Session session, long maxQueuedBytes, Executor closer, TransportStats stats) {
         this.id = id;
         this.session = session;
         this.closer = closer;
         RemoteEndpoint.Async remote = session.getAsyncRemote();
         this.outbox = new Outbox((message, done) -> remote.sendText(message.text(), result -> done.done(result.getException())),
-                maxQueuedBytes, () -> close(POLICY_VIOLATION, SLOW_CONSUMER));
+                maxQueuedBytes, dropped -> {
+                    stats.slowConsumer(dropped);
+                    close(POLICY_VIOLATION, SLOW_CONSUMER);
+                });
+    }
+
+    /** Milliseconds since the connection opened. */
+    long ageMillis() {
+        return (System.nanoTime() - openedAt) / 1_000_000;
     }
 
     void attach(ConnectionChannels channels) {

@@ -1,5 +1,6 @@
 package dev.streamrpc.it;
 
+import dev.streamrpc.testing.Http;
 import dev.streamrpc.testing.RedisServer;
 import dev.streamrpc.testing.ServerProcess;
 import dev.streamrpc.testing.WsClient;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
@@ -85,6 +87,10 @@ class RedisClusterIT {
                     onB.call("publish", "{\"channel\":\"resilient\",\"data\":\"lost\"}").getJsonObject("error").toString())
                     .isEqualTo("{\"message\":\"Invalid RPC parameters\",\"errors\":{\"channel\":\"Cannot publish to channel\"}}"));
 
+            HttpResponse<String> down = Http.get(Http.beside(serverA.uri(), "health"));
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(WsClient.parse(down.body()).getString("broker")).isEqualTo("reconnecting");
+
             redis.start();
             long restarted = System.nanoTime();
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
@@ -92,6 +98,7 @@ class RedisClusterIT {
                 assertThat(onA.nextTextWithin(Duration.ofMillis(200))).isEqualTo("{\"channel\":\"resilient\",\"event\":\"\",\"data\":\"back\"}");
             });
             System.out.printf("delivery resumed %d ms after redis-server restarted%n", (System.nanoTime() - restarted) / 1_000_000);
+            assertThat(Http.get(Http.beside(serverA.uri(), "health")).statusCode()).isEqualTo(200);
             assertThat(onA.isClosed()).isFalse();
             assertThat(onB.isClosed()).isFalse();
         }

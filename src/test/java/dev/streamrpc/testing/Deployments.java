@@ -15,7 +15,7 @@ public final class Deployments {
     private static final String[] PACKAGES = {
         "dev.streamrpc.api", "dev.streamrpc.rpc", "dev.streamrpc.rpc.cdi", "dev.streamrpc.pubsub",
         "dev.streamrpc.broker", "dev.streamrpc.broker.memory", "dev.streamrpc.transport",
-        "dev.streamrpc.config", "dev.streamrpc.demo",
+        "dev.streamrpc.broker.redis", "dev.streamrpc.config", "dev.streamrpc.demo", "dev.streamrpc.ops",
     };
 
     private Deployments() {

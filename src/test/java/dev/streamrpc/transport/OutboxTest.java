@@ -35,7 +35,7 @@ class OutboxTest {
     @Test
     void oneSendIsInFlightAtATimeAndTheRestFollowInOrder() {
         ManualSender sender = new ManualSender();
-        Outbox outbox = new Outbox(sender, 1000, overflows::incrementAndGet);
+        Outbox outbox = new Outbox(sender, 1000, dropped -> overflows.incrementAndGet());
         outbox.offer(EncodedMessage.of("a"));
         outbox.offer(EncodedMessage.of("b"));
         outbox.offer(EncodedMessage.of("c"));
@@ -48,7 +48,7 @@ class OutboxTest {
     @Test
     void aReservedSlotHoldsBackWhatWasQueuedAfterIt() {
         ManualSender sender = new ManualSender();
-        Outbox outbox = new Outbox(sender, 1000, overflows::incrementAndGet);
+        Outbox outbox = new Outbox(sender, 1000, dropped -> overflows.incrementAndGet());
         RpcSession.ReplySlot slot = outbox.reserve();
         outbox.offer(EncodedMessage.of("message"));
         assertThat(sender.written).isEmpty();
@@ -60,7 +60,7 @@ class OutboxTest {
     @Test
     void aReleasedSlotLetsTheRestGo() {
         ManualSender sender = new ManualSender();
-        Outbox outbox = new Outbox(sender, 1000, overflows::incrementAndGet);
+        Outbox outbox = new Outbox(sender, 1000, dropped -> overflows.incrementAndGet());
         RpcSession.ReplySlot slot = outbox.reserve();
         outbox.offer(EncodedMessage.of("message"));
         slot.release();
@@ -70,7 +70,7 @@ class OutboxTest {
     @Test
     void overflowingTheByteLimitDropsTheQueueAndReportsOnce() {
         ManualSender sender = new ManualSender();
-        Outbox outbox = new Outbox(sender, 10, overflows::incrementAndGet);
+        Outbox outbox = new Outbox(sender, 10, dropped -> overflows.incrementAndGet());
         outbox.offer(EncodedMessage.of("12345"));      // in flight
         outbox.offer(EncodedMessage.of("12345"));      // queued: 5 bytes
         outbox.offer(EncodedMessage.of("123456"));     // 11 bytes: overflow
@@ -84,7 +84,7 @@ class OutboxTest {
     @Test
     void bytesAreCountedInUtf8() {
         ManualSender sender = new ManualSender();
-        Outbox outbox = new Outbox(sender, 10, overflows::incrementAndGet);
+        Outbox outbox = new Outbox(sender, 10, dropped -> overflows.incrementAndGet());
         outbox.offer(EncodedMessage.of("x"));
         outbox.offer(EncodedMessage.of("ééééé"));      // 5 characters, 10 bytes
         assertThat(outbox.queuedBytes()).isEqualTo(10);
@@ -99,7 +99,7 @@ class OutboxTest {
         Outbox outbox = new Outbox((message, done) -> {
             written.add(message.text());
             done.done(null);
-        }, 1 << 30, overflows::incrementAndGet);
+        }, 1 << 30, dropped -> overflows.incrementAndGet());
         RpcSession.ReplySlot slot = outbox.reserve();
         for (int i = 0; i < 200_000; i++) {
             outbox.offer(EncodedMessage.of("m"));

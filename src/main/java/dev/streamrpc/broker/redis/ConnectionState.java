@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Follows the Redis connections and logs once per change of state (lost, restored), never
@@ -17,6 +18,7 @@ final class ConnectionState implements RedisConnectionStateListener {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionState.class);
 
     private final AtomicBoolean up = new AtomicBoolean();
+    private final AtomicLong reconnects = new AtomicLong();
     private volatile boolean started;
 
     void connected() {
@@ -27,6 +29,7 @@ final class ConnectionState implements RedisConnectionStateListener {
     @Override
     public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
         if (started && up.compareAndSet(false, true)) {
+            reconnects.incrementAndGet();
             LOG.info("Redis connection restored ({}); channel subscriptions are restored with it", address);
         }
     }
@@ -36,6 +39,10 @@ final class ConnectionState implements RedisConnectionStateListener {
         if (started && up.compareAndSet(true, false)) {
             LOG.warn("Redis connection lost; publishing fails until it is back, reconnecting with backoff");
         }
+    }
+
+    long reconnects() {
+        return reconnects.get();
     }
 
     @Override

@@ -150,6 +150,11 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public long reconnects() {
+        return state.reconnects();
+    }
+
+    @Override
     public void close() {
         if (subscriber != null) {
             subscriber.close();

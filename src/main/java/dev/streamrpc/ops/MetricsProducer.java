@@ -1,0 +1,64 @@
+package dev.streamrpc.ops;
+
+import dev.streamrpc.pubsub.HubStats;
+import dev.streamrpc.pubsub.SocketsManager;
+import dev.streamrpc.transport.Connections;
+import dev.streamrpc.transport.TransportStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/**
+ * The Prometheus meter registry, and the server's own meters. The hub and the transport count
+ * in plain adders on their hot paths; the meters here only read them when scraped.
+ * No meter has a channel name as a label, so the number of series stays bounded. Gauges hold
+ * their sources strongly: by default Micrometer holds them weakly, and a CDI client proxy
+ * passed here could be collected, leaving NaN.
+ */
+@ApplicationScoped
+public class MetricsProducer {
+
+    @Produces
+    @Singleton
+    PrometheusMeterRegistry registry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    void close(@Disposes PrometheusMeterRegistry registry) {
+        registry.close();
+    }
+
+    /** Registers the server's meters at start-up. */
+    void bind(@Observes Startup startup, PrometheusMeterRegistry registry, SocketsManager sockets, Connections connections) {
+        bind(registry, sockets, connections.stats());
+    }
+
+    static void bind(MeterRegistry registry, SocketsManager sockets, TransportStats transport) {
+        HubStats hub = sockets.stats();
+        Gauge.builder("streamrpc.connections", sockets, SocketsManager::connections)
+                .description("Open WebSocket connections").strongReference(true).register(registry);
+        Gauge.builder("streamrpc.channels", hub, HubStats::channels)
+                .description("Channels with subscribers on this server").strongReference(true).register(registry);
+        Gauge.builder("streamrpc.subscriptions", hub, HubStats::subscriptions)
+                .description("Event patterns held by connections on this server").strongReference(true).register(registry);
+        // Function counters hold their source weakly: these two live as long as their beans.
+        FunctionCounter.builder("streamrpc.messages.published", hub, HubStats::published)
+                .description("Publications accepted on this server").register(registry);
+        FunctionCounter.builder("streamrpc.messages.delivered", hub, HubStats::delivered)
+                .description("Messages handed to connections (one per connection per publication)").register(registry);
+        FunctionCounter.builder("streamrpc.messages.dropped", transport, TransportStats::dropped)
+                .description("Messages dropped with the outbox of a slow consumer").register(registry);
+        FunctionCounter.builder("streamrpc.slow.consumer.closes", transport, TransportStats::slowConsumerCloses)
+                .description("Connections closed with 1008 slow consumer").register(registry);
+        FunctionCounter.builder("streamrpc.broker.reconnects", hub, HubStats::brokerReconnects)
+                .description("Times the broker reconnected").register(registry);
+    }
+}

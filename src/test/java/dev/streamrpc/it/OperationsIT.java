@@ -1,0 +1,88 @@
+package dev.streamrpc.it;
+
+import dev.streamrpc.testing.Deployments;
+import dev.streamrpc.testing.Endpoints;
+import dev.streamrpc.testing.Http;
+import dev.streamrpc.testing.WsClient;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code /health} and {@code /metrics}, and that the metrics follow real traffic. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class OperationsIT {
+
+    @Deployment
+    static WebArchive app() {
+        return Deployments.streamrpc("ops");
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private URI stream() {
+        return Endpoints.stream(base);
+    }
+
+    private double metric(String series) throws Exception {
+        HttpResponse<String> scrape = Http.get(Http.beside(stream(), "metrics"));
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.headers().firstValue("Content-Type")).get().asString().startsWith("text/plain");
+        Matcher value = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape.body());
+        return value.find() ? Double.parseDouble(value.group(1)) : 0;
+    }
+
+    @Test
+    void healthReportsStatusBrokerAndConnections() throws Exception {
+        try (WsClient client = WsClient.connect(stream())) {
+            client.call("echo", "{}");
+            HttpResponse<String> health = Http.get(Http.beside(stream(), "health"));
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.headers().firstValue("Content-Type")).get().asString().startsWith("application/json");
+            assertThat(WsClient.parse(health.body())).isEqualTo(WsClient.parse("{\"status\":\"UP\",\"broker\":\"connected\",\"connections\":1}"));
+        }
+    }
+
+    @Test
+    void metricsFollowRealTraffic() throws Exception {
+        double echoes = metric("streamrpc_rpc_calls_seconds_count{method=\"echo\",outcome=\"ok\"}");
+        double refused = metric("streamrpc_rpc_errors_total{method=\"subscribe\"}");
+        double published = metric("streamrpc_messages_published_total");
+        double delivered = metric("streamrpc_messages_delivered_total");
+        try (WsClient a = WsClient.connect(stream()); WsClient b = WsClient.connect(stream())) {
+            a.call("echo", "{}");
+            a.call("echo", "{}");
+            a.call("subscribe", "{\"channel\":\"Bad\"}");
+            a.call("subscribe", "{\"channel\":\"m1\"}");
+            b.call("subscribe", "{\"channel\":\"m1\"}");
+            b.call("subscribe", "{\"channel\":\"m2\"}");
+            b.call("publish", "{\"channel\":\"m1\",\"data\":1}");
+            a.next();
+            b.next();
+            assertThat(metric("streamrpc_connections")).isEqualTo(2);
+            assertThat(metric("streamrpc_channels")).isEqualTo(2);
+            assertThat(metric("streamrpc_subscriptions")).isEqualTo(3);
+            assertThat(metric("streamrpc_rpc_calls_seconds_count{method=\"echo\",outcome=\"ok\"}")).isEqualTo(echoes + 2);
+            assertThat(metric("streamrpc_rpc_errors_total{method=\"subscribe\"}")).isEqualTo(refused + 1);
+            assertThat(metric("streamrpc_messages_published_total")).isEqualTo(published + 1);
+            assertThat(metric("streamrpc_messages_delivered_total")).isEqualTo(delivered + 2);
+        }
+        String scrape = Http.get(Http.beside(stream(), "metrics")).body();
+        assertThat(scrape).contains("streamrpc_rpc_calls_seconds_bucket{method=\"echo\",outcome=\"ok\",le=")
+                .contains("streamrpc_slow_consumer_closes_total").contains("streamrpc_messages_dropped_total")
+                .contains("streamrpc_broker_reconnects_total").doesNotContain("m1");
+    }
+}
