@@ -8,6 +8,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +33,11 @@ public final class EmbeddedServer {
             throw new IllegalStateException("WAR not found: " + options.war());
         }
         long started = System.nanoTime();
-        // Weld and Hibernate Validator log through JBoss Logging; send it to SLF4J like Jetty's own lines.
+        // One logging backend: Weld and Hibernate Validator log through JBoss Logging, some
+        // libraries through java.util.logging; both go to SLF4J, like Jetty's own lines.
         System.setProperty("org.jboss.logging.provider", "slf4j");
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setPort(options.port());

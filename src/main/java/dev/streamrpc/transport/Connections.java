@@ -54,7 +54,7 @@ public class Connections {
         return connection;
     }
 
-    /** Jetty and Tomcat both record the peer's address under the Jakarta name; others may not. */
+    /** Jetty records the peer's address under this Jakarta name; Tomcat 10.1 does not expose it. */
     private static Object remoteAddress(Session session) {
         return session.getUserProperties().getOrDefault(REMOTE_ADDRESS, "unknown address");
     }
