@@ -19,6 +19,8 @@ import java.util.Set;
  */
 final class Member implements ConnectionChannels {
 
+    private static final String NOT_ALLOWED = "Not allowed";
+
     private final Subscriber subscriber;
     private final SocketsManager manager;
     private final Hub hub;
@@ -42,6 +44,10 @@ final class Member implements ConnectionChannels {
         EventPattern pattern = compile(eventPattern);
         synchronized (this) {
             Set<String> held = subscriptions.get(channel);
+            if (!closed && (held == null || !held.contains(eventPattern))
+                    && !manager.authorizer().maySubscribe(subscriber.principal(), channel, eventPattern)) {
+                throw new ChannelException("channel", NOT_ALLOWED);
+            }
             if (closed || (held != null && held.contains(eventPattern))) {
                 return snapshotLocked();
             }
@@ -84,8 +90,12 @@ final class Member implements ConnectionChannels {
         return snapshotLocked();
     }
 
+    /** A client's publication: the authorizer is asked first. */
     @Override
     public void publish(String channel, String event, Object data) {
+        if (channel != null && !manager.authorizer().mayPublish(subscriber.principal(), channel, event)) {
+            throw new ChannelException("channel", NOT_ALLOWED);
+        }
         manager.publish(channel, event, data);
     }
 

@@ -1,5 +1,6 @@
 package dev.streamrpc.pubsub;
 
+import dev.streamrpc.api.ChannelAuthorizer;
 import dev.streamrpc.api.ChannelException;
 import dev.streamrpc.api.ConnectionChannels;
 import dev.streamrpc.api.ConnectionClosed;
@@ -14,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
@@ -52,6 +54,9 @@ public class SocketsManager implements Publisher {
     Event<Object> events;
 
     @Inject
+    Instance<ChannelAuthorizer> authorizers;
+
+    @Inject
     @ConfigProperty(name = "stream.channel-pattern", defaultValue = "[a-z0-9_\\-.:]{1,200}")
     String channelPattern;
 
@@ -70,18 +75,22 @@ public class SocketsManager implements Publisher {
         @Override public long brokerReconnects() { return broker.reconnects(); }
     };
     private Consumer<Object> lifecycle;
+    private ChannelAuthorizer authorizer;
     private Pattern channelRule;
     private int subscriptionLimit;
     private Hub hub;
 
     @PostConstruct
     void start() {
-        start(broker, jsonb, events::fire, channelPattern, maxSubscriptions);
+        start(broker, jsonb, events::fire, authorizers.isResolvable() ? authorizers.get() : new ChannelAuthorizer() { },
+                channelPattern, maxSubscriptions);
     }
 
     /** Wires the manager; the container calls it through {@link #start()}, tests directly. */
-    void start(Broker broker, Jsonb jsonb, Consumer<Object> lifecycle, String channelPattern, int maxSubscriptions) {
+    void start(Broker broker, Jsonb jsonb, Consumer<Object> lifecycle, ChannelAuthorizer authorizer,
+               String channelPattern, int maxSubscriptions) {
         this.broker = broker;
+        this.authorizer = authorizer;
         this.jsonb = jsonb;
         this.lifecycle = lifecycle;
         this.channelRule = Pattern.compile(channelPattern);
@@ -160,6 +169,10 @@ public class SocketsManager implements Publisher {
         if (channel == null || !channelRule.matcher(channel).matches()) {
             throw new ChannelException("channel", "Invalid channel");
         }
+    }
+
+    ChannelAuthorizer authorizer() {
+        return authorizer;
     }
 
     int maxSubscriptions() {

@@ -2,6 +2,9 @@ package dev.streamrpc.pubsub;
 
 import dev.streamrpc.broker.EncodedMessage;
 
+import java.security.Principal;
+import java.util.Optional;
+
 /**
  * A connection as the hub sees it: something that takes encoded messages without blocking.
  */
@@ -9,6 +12,9 @@ public interface Subscriber {
 
     /** The connection's id, unique on this server. */
     String id();
+
+    /** Who the connection authenticated as, if anyone; channel authorization asks about it. */
+    Optional<Principal> principal();
 
     /**
      * Queues a message for the connection. It must never block: a connection that cannot keep

@@ -23,6 +23,7 @@ import java.util.function.Consumer;
 public class Dispatcher {
 
     static final String INTERNAL_ERROR = "Internal server error";
+    static final String TOO_MANY_REQUESTS = "Too many requests";
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
     @Inject
@@ -54,6 +55,10 @@ public class Dispatcher {
             request = envelopes.read(frame);
         } catch (RequestRefused refused) {
             session.send(replies.error(refused.id(), refused.method(), refused.error()));
+            return;
+        }
+        if (!session.admit()) {
+            reply(session::send, request, new RpcException(TOO_MANY_REQUESTS));
             return;
         }
         RpcTarget target = registry.find(request.method());

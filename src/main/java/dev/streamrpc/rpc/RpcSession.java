@@ -10,6 +10,9 @@ public interface RpcSession extends RpcContext {
     /** Queues a reply; never blocks. */
     void send(String reply);
 
+    /** Whether the connection may make another request now (its rate limit); called once per request. */
+    boolean admit();
+
     /**
      * Reserves the next place in this connection's outbound order. Nothing queued after the
      * reservation is sent until the slot is filled or released, so a reply written into it

@@ -3,6 +3,7 @@ package dev.streamrpc.transport;
 import dev.streamrpc.pubsub.SocketsManager;
 import dev.streamrpc.rpc.Dispatcher;
 import dev.streamrpc.rpc.RpcWorkers;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -11,6 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -41,14 +43,35 @@ public class Connections {
     @ConfigProperty(name = "stream.max-queued-bytes", defaultValue = "1048576")
     long maxQueuedBytes;
 
+    @Inject
+    @ConfigProperty(name = "stream.idle-timeout", defaultValue = "PT5M")
+    String idleTimeout;
+
+    @Inject
+    @ConfigProperty(name = "stream.rate-limit", defaultValue = "1000")
+    double rateLimit;
+
+    @Inject
+    @ConfigProperty(name = "stream.rate-burst", defaultValue = "2000")
+    double rateBurst;
+
+    private long idleTimeoutMillis;
+
+    @PostConstruct
+    void init() {
+        idleTimeoutMillis = Duration.parse(idleTimeout).toMillis();
+    }
+
     private final AtomicLong ids = new AtomicLong();
     private final TransportStats stats = new TransportStats();
 
     WebSocketConnection open(Session session) {
         // The container closes a larger text message with 1009 before it reaches us.
         session.setMaxTextMessageBufferSize(maxMessageBytes);
+        // Any frame, pings and pongs included, counts as activity.
+        session.setMaxIdleTimeout(idleTimeoutMillis);
         WebSocketConnection connection = new WebSocketConnection(Long.toString(ids.incrementAndGet(), 36),
-                session, maxQueuedBytes, workers, stats);
+                session, maxQueuedBytes, workers, stats, new TokenBucket(rateLimit, rateBurst, System.nanoTime()));
         connection.attach(sockets.register(connection));
         LOG.info("Connection {} opened from {}", connection.id(), remoteAddress(session));
         return connection;

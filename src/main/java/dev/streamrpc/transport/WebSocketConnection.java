@@ -33,10 +33,13 @@ final class WebSocketConnection implements RpcSession, Subscriber {
     private final Outbox outbox;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final long openedAt = System.nanoTime();
+    private final TokenBucket requests;
     private volatile ConnectionChannels channels;
 
-    WebSocketConnection(String id, Session session, long maxQueuedBytes, Executor closer, TransportStats stats) {
+    WebSocketConnection(String id, Session session, long maxQueuedBytes, Executor closer, TransportStats stats,
+                        TokenBucket requests) {
         this.id = id;
+        this.requests = requests;
         this.session = session;
         this.closer = closer;
         RemoteEndpoint.Async remote = session.getAsyncRemote();
@@ -66,9 +69,11 @@ final class WebSocketConnection implements RpcSession, Subscriber {
         return id;
     }
 
+    /** The authenticator's principal, or else the one the servlet container authenticated. */
     @Override
     public Optional<Principal> principal() {
-        return Optional.ofNullable(session.getUserPrincipal());
+        Object admitted = session.getUserProperties().get(Handshakes.PRINCIPAL);
+        return admitted instanceof Principal principal ? Optional.of(principal) : Optional.ofNullable(session.getUserPrincipal());
     }
 
     @Override
@@ -79,6 +84,11 @@ final class WebSocketConnection implements RpcSession, Subscriber {
     @Override
     public void send(String reply) {
         outbox.offer(EncodedMessage.of(reply));
+    }
+
+    @Override
+    public boolean admit() {
+        return requests.tryTake(System.nanoTime());
     }
 
     @Override

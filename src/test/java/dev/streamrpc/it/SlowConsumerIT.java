@@ -29,7 +29,7 @@ class SlowConsumerIT {
 
     @Deployment
     static WebArchive app() {
-        return Deployments.streamrpc("slow", new Class<?>[0], "stream.max-queued-bytes=65536");
+        return Deployments.streamrpc("slow", new Class<?>[0], "stream.max-queued-bytes=65536", "stream.rate-limit=100000");
     }
 
     @ArquillianResource

@@ -2,7 +2,9 @@ package dev.streamrpc.pubsub;
 
 import dev.streamrpc.broker.EncodedMessage;
 
+import java.security.Principal;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A subscriber that keeps what it is given, for hub tests. */
@@ -20,6 +22,11 @@ class RecordingSubscriber implements Subscriber {
     @Override
     public String id() {
         return id;
+    }
+
+    @Override
+    public Optional<Principal> principal() {
+        return Optional.empty();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.streamrpc.pubsub;
 
 import dev.streamrpc.api.ChannelActivated;
+import dev.streamrpc.api.ChannelAuthorizer;
 import dev.streamrpc.api.ChannelDeactivated;
 import dev.streamrpc.api.ChannelException;
 import dev.streamrpc.api.ConnectionChannels;
@@ -51,7 +52,7 @@ class SocketsManagerTest {
     private final SocketsManager manager = new SocketsManager();
 
     SocketsManagerTest() {
-        manager.start(broker, JsonbBuilder.create(), events::add, "[a-z0-9_\\-.:]{1,200}", 256);
+        manager.start(broker, JsonbBuilder.create(), events::add, new ChannelAuthorizer() { }, "[a-z0-9_\\-.:]{1,200}", 256);
     }
 
     private ConnectionChannels join(RecordingSubscriber subscriber) {
@@ -243,6 +244,7 @@ class SocketsManagerTest {
         RecordingSubscriber fine = new RecordingSubscriber("fine");
         manager.register(new Subscriber() {
             @Override public String id() { return "thrower"; }
+            @Override public java.util.Optional<java.security.Principal> principal() { return java.util.Optional.empty(); }
             @Override public void deliver(EncodedMessage message) { throw new IllegalStateException("boom"); }
             @Override public void close(int code, String reason) { }
         }).subscribe("iso", "*");

@@ -52,8 +52,12 @@ public final class RawFrameClient implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        client.stop();
+    public void close() {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private final class Handler implements FrameHandler {

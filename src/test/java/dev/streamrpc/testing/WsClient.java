@@ -41,14 +41,52 @@ public final class WsClient implements AutoCloseable {
     private final WebSocket socket;
     private volatile boolean paused;
 
-    private WsClient(URI uri, boolean paused) {
+    private WsClient(URI uri, boolean paused, String... headers) {
         this.paused = paused;
-        this.socket = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT)
-                .buildAsync(uri, new Listener()).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        this.socket = builder.buildAsync(uri, new Listener()).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
     public static WsClient connect(URI uri) {
         return new WsClient(uri, false);
+    }
+
+    /**
+     * Tries a handshake with extra headers ({@code name, value, ...}) and subprotocols; returns
+     * 101 when it upgraded (and closes at once), else the HTTP status the server answered.
+     */
+    public static int handshakeStatus(URI uri, List<String> subprotocols, String... headers) {
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        if (!subprotocols.isEmpty()) {
+            builder.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
+        }
+        try {
+            builder.buildAsync(uri, new WebSocket.Listener() { }).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).abort();
+            return 101;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw new AssertionError("handshake failed without an HTTP status", e);
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Connects with extra headers ({@code name, value, ...}). */
+    public static WsClient connect(URI uri, String... headers) {
+        return new WsClient(uri, false, headers);
+    }
+
+    /** Sends a WebSocket ping. */
+    public void ping() {
+        socket.sendPing(ByteBuffer.allocate(0)).join();
     }
 
     /** A client that reads nothing until {@link #resume()}. */

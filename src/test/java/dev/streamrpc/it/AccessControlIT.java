@@ -1,0 +1,123 @@
+package dev.streamrpc.it;
+
+import dev.streamrpc.api.ChannelAuthorizer;
+import dev.streamrpc.api.ConnectionAuthenticator;
+import dev.streamrpc.api.Handshake;
+import dev.streamrpc.api.HandshakeRefused;
+import dev.streamrpc.api.RpcContext;
+import dev.streamrpc.api.RpcMethod;
+import dev.streamrpc.testing.Deployments;
+import dev.streamrpc.testing.Endpoints;
+import dev.streamrpc.testing.WsClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URI;
+import java.net.URL;
+import java.security.Principal;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The origin check, a bearer-token authenticator, and a channel authorizer. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class AccessControlIT {
+
+    /** Tokens from {@code ?token=} or the second subprotocol ({@code ["bearer", token]}). */
+    @ApplicationScoped
+    public static class TokenAuthenticator implements ConnectionAuthenticator {
+        @Override
+        public Principal authenticate(Handshake handshake) throws HandshakeRefused {
+            List<String> protocols = handshake.subprotocols();
+            Optional<String> token = handshake.queryParameter("token")
+                    .or(() -> protocols.size() == 2 && protocols.get(0).equals("bearer") ? Optional.of(protocols.get(1)) : Optional.empty());
+            if (token.isEmpty()) {
+                throw HandshakeRefused.unauthorized("token required");
+            }
+            return switch (token.get()) {
+                case "alice-token" -> () -> "alice";
+                case "bob-token" -> () -> "bob";
+                default -> throw HandshakeRefused.forbidden("unknown token");
+            };
+        }
+    }
+
+    /** Only alice may use "admin"; nobody publishes on "announcements". */
+    @ApplicationScoped
+    public static class Rules implements ChannelAuthorizer {
+        @Override
+        public boolean maySubscribe(Optional<Principal> principal, String channel, String eventPattern) {
+            return !channel.equals("admin") || principal.map(Principal::getName).orElse("").equals("alice");
+        }
+
+        @Override
+        public boolean mayPublish(Optional<Principal> principal, String channel, String event) {
+            return !channel.equals("announcements");
+        }
+    }
+
+    @ApplicationScoped
+    public static class WhoAmI {
+        @RpcMethod
+        public String whoami(RpcContext context) {
+            return context.principal().map(Principal::getName).orElse("anonymous");
+        }
+    }
+
+    @Deployment
+    static WebArchive app() {
+        return Deployments.streamrpc("access", new Class<?>[] {TokenAuthenticator.class, Rules.class, WhoAmI.class},
+                "stream.allowed-origins=self,https://app.example.com");
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private URI stream(String query) {
+        return URI.create(Endpoints.stream(base) + query);
+    }
+
+    @Test
+    void handshakesWithoutAGoodTokenAreRefusedBeforeTheUpgrade() {
+        assertThat(WsClient.handshakeStatus(stream(""), List.of())).isEqualTo(401);
+        assertThat(WsClient.handshakeStatus(stream("?token=stolen"), List.of())).isEqualTo(403);
+        assertThat(WsClient.handshakeStatus(stream("?token=alice-token"), List.of())).isEqualTo(101);
+        assertThat(WsClient.handshakeStatus(stream(""), List.of("bearer", "bob-token"))).isEqualTo(101);
+    }
+
+    @Test
+    void thePrincipalReachesRpcMethods() {
+        try (WsClient alice = WsClient.connect(stream("?token=alice-token"))) {
+            assertThat(alice.call("whoami", "{}").getString("response")).isEqualTo("alice");
+        }
+    }
+
+    @Test
+    void originsNotOnTheListGet403() {
+        String host = "localhost:" + base.getPort();
+        assertThat(WsClient.handshakeStatus(stream("?token=alice-token"), List.of(), "Origin", "https://evil.example.net")).isEqualTo(403);
+        assertThat(WsClient.handshakeStatus(stream("?token=alice-token"), List.of(), "Origin", "https://app.example.com")).isEqualTo(101);
+        assertThat(WsClient.handshakeStatus(stream("?token=alice-token"), List.of(), "Origin", "http://" + host)).isEqualTo(101);
+    }
+
+    @Test
+    void theAuthorizerRefusesASubscribeAndAPublish() {
+        try (WsClient bob = WsClient.connect(stream("?token=bob-token")); WsClient alice = WsClient.connect(stream("?token=alice-token"))) {
+            String notAllowed = "{\"message\":\"Invalid RPC parameters\",\"errors\":{\"channel\":\"Not allowed\"}}";
+            assertThat(bob.call("subscribe", "{\"channel\":\"admin\"}").getJsonObject("error").toString()).isEqualTo(notAllowed);
+            assertThat(alice.call("subscribe", "{\"channel\":\"admin\"}").containsKey("response")).isTrue();
+            assertThat(alice.call("publish", "{\"channel\":\"announcements\",\"data\":1}").getJsonObject("error").toString())
+                    .isEqualTo(notAllowed);
+            assertThat(alice.call("publish", "{\"channel\":\"admin\",\"data\":1}").containsKey("response")).isTrue();
+            assertThat(alice.next().getInt("data")).isEqualTo(1);
+        }
+    }
+}
