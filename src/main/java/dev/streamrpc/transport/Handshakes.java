@@ -10,14 +10,9 @@ import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.net.URI;
 import java.security.Principal;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 /**
  * The admission rules of a WebSocket handshake, applied by {@link HandshakeGuard} before the
@@ -47,13 +42,12 @@ public class Handshakes {
     String allowedOrigins;
 
     private final Map<String, Principal> principals = new ConcurrentHashMap<>();
-    private Set<String> origins;
+    private OriginPolicy origins;
     private ConnectionAuthenticator authenticator;
 
     @PostConstruct
     void init() {
-        origins = Arrays.stream(allowedOrigins.split(",")).map(String::trim).filter(o -> !o.isEmpty())
-                .map(o -> o.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        origins = new OriginPolicy(allowedOrigins);
         authenticator = authenticators.isResolvable() ? authenticators.get() : null;
     }
 
@@ -81,7 +75,7 @@ public class Handshakes {
         if (sockets.connections() >= maxConnections) {
             return Admission.refuse(503, "too many connections");
         }
-        if (!originAllowed(request.getHeader("Origin"), request.getHeader("Host"))) {
+        if (!origins.allows(request.getHeader("Origin"), request.getHeader("Host"))) {
             return Admission.refuse(403, "origin not allowed");
         }
         if (authenticator == null) {
@@ -92,39 +86,6 @@ public class Handshakes {
         } catch (HandshakeRefused refused) {
             return Admission.refuse(refused.status(), refused.getMessage());
         }
-    }
-
-    /**
-     * {@code *} allows any origin; {@code self} the page's own origin (the {@code Host} the
-     * request was sent to); other entries are origins such as {@code https://app.example.com}.
-     * A request without {@code Origin} is not from a browser page, so no page can be hijacking it.
-     */
-    boolean originAllowed(String origin, String host) {
-        if (origin == null || origins.contains("*")) {
-            return true;
-        }
-        String normalized = origin.toLowerCase(Locale.ROOT);
-        if (origins.contains(normalized)) {
-            return true;
-        }
-        if (origins.contains("self") && host != null) {
-            try {
-                URI uri = URI.create(normalized);
-                String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-                String expectedHost = host.toLowerCase(Locale.ROOT);
-                return authority != null && (authority.equals(expectedHost) || defaultPort(uri, authority).equals(expectedHost));
-            } catch (IllegalArgumentException e) {
-                return false;
-            }
-        }
-        return false;
-    }
-
-    private static String defaultPort(URI uri, String authority) {
-        if (uri.getPort() >= 0) {
-            return authority;
-        }
-        return authority + ("https".equals(uri.getScheme()) ? ":443" : ":80");
     }
 
     void hold(String key, Principal principal) {

@@ -52,6 +52,10 @@ public final class ServerProcess implements AutoCloseable {
         uri = URI.create(started.group(2));
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public URI uri() {
         return uri;
     }
