@@ -4,6 +4,8 @@ import dev.streamrpc.broker.EncodedMessage;
 import dev.streamrpc.rpc.RpcSession;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
@@ -18,9 +20,18 @@ import java.util.function.IntConsumer;
  */
 final class Outbox {
 
-    /** Writes one message; calls {@code done} when it is written or has failed. */
+    /**
+     * Writes messages. A sender that can batch takes up to {@link #maxBatch()} messages in a
+     * row, all but the last with {@code more = true}, and writes them together after the last.
+     */
     interface Sender {
-        void send(EncodedMessage message, SendDone done);
+        /** Calls {@code done} (may be null for a message with {@code more}) once the message is written or has failed. */
+        void send(EncodedMessage message, boolean more, SendDone done);
+
+        /** How many messages may go in one batch; 1 for a sender that writes one at a time. */
+        default int maxBatch() {
+            return 1;
+        }
     }
 
     @FunctionalInterface
@@ -97,9 +108,9 @@ final class Outbox {
     }
 
     /**
-     * Starts sends until the queue is empty, blocked by a pending slot, or a send is in
-     * flight. A send that completes on the calling thread only clears {@code sending}, and the
-     * loop goes on, so a long queue does not grow the stack.
+     * Starts sends (one batch at a time) until the queue is empty, blocked by a pending slot,
+     * or a send is in flight. A send that completes on the calling thread only clears
+     * {@code sending}, and the loop goes on, so a long queue does not grow the stack.
      */
     private void pump() {
         synchronized (lock) {
@@ -108,27 +119,36 @@ final class Outbox {
             }
             pumping = true;
         }
+        List<EncodedMessage> batch = new ArrayList<>();
         while (true) {
-            EncodedMessage next;
             synchronized (lock) {
-                Slot head = queue.peek();
-                if (sending || closed || head == null || head.pending) {
+                while (!sending && !closed && batch.size() < sender.maxBatch()) {
+                    Slot head = queue.peek();
+                    if (head == null || head.pending) {
+                        break;
+                    }
+                    queue.poll();
+                    queuedBytes -= head.size();
+                    if (head.message != null) { // else a released slot
+                        batch.add(head.message);
+                    }
+                }
+                if (batch.isEmpty()) {
                     pumping = false;
                     return;
-                }
-                queue.poll();
-                queuedBytes -= head.size();
-                next = head.message;
-                if (next == null) {
-                    continue; // a released slot
                 }
                 sending = true;
             }
             try {
-                sender.send(next, this::sent);
+                int last = batch.size() - 1;
+                for (int i = 0; i < last; i++) {
+                    sender.send(batch.get(i), true, null);
+                }
+                sender.send(batch.get(last), false, this::sent);
             } catch (RuntimeException e) {
                 sent(e);
             }
+            batch.clear();
         }
     }
 

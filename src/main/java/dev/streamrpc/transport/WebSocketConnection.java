@@ -5,7 +5,6 @@ import dev.streamrpc.broker.EncodedMessage;
 import dev.streamrpc.pubsub.Subscriber;
 import dev.streamrpc.rpc.RpcSession;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +41,7 @@ final class WebSocketConnection implements RpcSession, Subscriber {
         this.requests = requests;
         this.session = session;
         this.closer = closer;
-        RemoteEndpoint.Async remote = session.getAsyncRemote();
-        this.outbox = new Outbox((message, done) -> remote.sendText(message.text(), result -> done.done(result.getException())),
-                maxQueuedBytes, dropped -> {
+        this.outbox = new Outbox(Senders.of(session), maxQueuedBytes, dropped -> {
                     stats.slowConsumer(dropped);
                     close(POLICY_VIOLATION, SLOW_CONSUMER);
                 });

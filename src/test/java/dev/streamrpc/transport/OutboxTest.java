@@ -18,7 +18,7 @@ class OutboxTest {
         Outbox.SendDone pending;
 
         @Override
-        public void send(EncodedMessage message, Outbox.SendDone done) {
+        public void send(EncodedMessage message, boolean more, Outbox.SendDone done) {
             written.add(message.text());
             pending = done;
         }
@@ -43,6 +43,34 @@ class OutboxTest {
         sender.complete();
         sender.complete();
         assertThat(sender.written).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void aBatchingSenderGetsTheBacklogInOneGoWithOnlyTheLastFlushed() {
+        List<String> sent = new ArrayList<>();
+        List<Outbox.SendDone> callbacks = new ArrayList<>();
+        Outbox.Sender batching = new Outbox.Sender() {
+            @Override
+            public void send(EncodedMessage message, boolean more, Outbox.SendDone done) {
+                sent.add(message.text() + (more ? "+" : "."));
+                callbacks.add(done);
+            }
+
+            @Override
+            public int maxBatch() {
+                return 3;
+            }
+        };
+        Outbox outbox = new Outbox(batching, 1000, dropped -> overflows.incrementAndGet());
+        RpcSession.ReplySlot slot = outbox.reserve();
+        for (String text : List.of("a", "b", "c", "d")) {
+            outbox.offer(EncodedMessage.of(text));
+        }
+        slot.fill("r");
+        assertThat(sent).containsExactly("r+", "a+", "b.");
+        assertThat(callbacks.get(0)).isNull();
+        callbacks.get(2).done(null);
+        assertThat(sent).containsExactly("r+", "a+", "b.", "c+", "d.");
     }
 
     @Test
@@ -96,7 +124,7 @@ class OutboxTest {
     @Test
     void sendsThatCompleteOnTheCallingThreadDoNotGrowTheStack() {
         List<String> written = new ArrayList<>();
-        Outbox outbox = new Outbox((message, done) -> {
+        Outbox outbox = new Outbox((message, more, done) -> {
             written.add(message.text());
             done.done(null);
         }, 1 << 30, dropped -> overflows.incrementAndGet());

@@ -1,0 +1,87 @@
+package dev.streamrpc.bench;
+
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * One generator connection on Jetty's core WebSocket client: frames arrive as bytes and are
+ * handed on without decoding; sending wraps bytes in a frame. Cheap on purpose, so that the
+ * generator is not what is measured.
+ */
+final class Conn implements FrameHandler {
+
+    private final Consumer<ByteBuffer> onText;
+    private volatile CoreSession session;
+
+    Conn(Consumer<ByteBuffer> onText) {
+        this.onText = onText;
+    }
+
+    void send(String text) {
+        session.sendFrame(new Frame(OpCode.TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8))), Callback.NOOP, false);
+    }
+
+    void close() {
+        CoreSession current = session;
+        if (current != null) {
+            current.abort();
+        }
+    }
+
+    @Override
+    public void onOpen(CoreSession coreSession, Callback callback) {
+        session = coreSession;
+        callback.succeeded();
+        coreSession.demand();
+    }
+
+    @Override
+    public void onFrame(Frame frame, Callback callback) {
+        if (frame.getOpCode() == OpCode.TEXT) {
+            onText.accept(frame.getPayload());
+        }
+        callback.succeeded();
+        session.demand();
+    }
+
+    @Override
+    public void onError(Throwable cause, Callback callback) {
+        callback.succeeded();
+    }
+
+    @Override
+    public void onClosed(CloseStatus closeStatus, Callback callback) {
+        callback.succeeded();
+    }
+
+    /** The number after {@code key} in a frame, or -1; a byte scan, no JSON parsing. */
+    static long number(ByteBuffer frame, byte[] key) {
+        int limit = frame.limit();
+        outer:
+        for (int i = frame.position(); i + key.length < limit; i++) {
+            for (int j = 0; j < key.length; j++) {
+                if (frame.get(i + j) != key[j]) {
+                    continue outer;
+                }
+            }
+            long value = 0;
+            for (int k = i + key.length; k < limit; k++) {
+                byte b = frame.get(k);
+                if (b < '0' || b > '9') {
+                    break;
+                }
+                value = value * 10 + (b - '0');
+            }
+            return value;
+        }
+        return -1;
+    }
+}
