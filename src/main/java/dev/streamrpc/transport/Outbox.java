@@ -86,6 +86,7 @@ final class Outbox {
 
     private void enqueue(Slot slot) {
         boolean overflow;
+        boolean start = false;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -94,17 +95,24 @@ final class Outbox {
             if (!overflow) {
                 queue.add(slot);
                 queuedBytes += slot.size();
+                // While a send is in flight its completion drains the queue: nothing to start here.
+                start = claimPumpLocked();
             }
         }
-        afterQueueing(overflow);
-    }
-
-    private void afterQueueing(boolean overflow) {
         if (overflow) {
             onOverflow.accept(close() + 1);
-        } else {
-            pump();
+        } else if (start) {
+            drain();
         }
+    }
+
+    /** Takes the pumping role if nobody holds it and nothing is in flight; the caller holds the lock. */
+    private boolean claimPumpLocked() {
+        if (pumping || sending) {
+            return false;
+        }
+        pumping = true;
+        return true;
     }
 
     /**
@@ -114,11 +122,15 @@ final class Outbox {
      */
     private void pump() {
         synchronized (lock) {
-            if (pumping) {
+            if (!claimPumpLocked()) {
                 return;
             }
-            pumping = true;
         }
+        drain();
+    }
+
+    /** The pumping role's loop; see {@link #pump()}. */
+    private void drain() {
         List<EncodedMessage> batch = new ArrayList<>();
         while (true) {
             synchronized (lock) {
@@ -153,6 +165,7 @@ final class Outbox {
     }
 
     private void sent(Throwable failure) {
+        boolean start;
         synchronized (lock) {
             sending = false;
             if (failure != null) {
@@ -161,8 +174,11 @@ final class Outbox {
                 queue.clear();
                 queuedBytes = 0;
             }
+            start = claimPumpLocked();
         }
-        pump();
+        if (start) {
+            drain();
+        }
     }
 
     private final class Slot implements RpcSession.ReplySlot {
@@ -190,7 +206,11 @@ final class Outbox {
                 pending = false;
                 queuedBytes += filled.size();
             }
-            afterQueueing(overflow);
+            if (overflow) {
+                onOverflow.accept(close() + 1);
+            } else {
+                pump();
+            }
         }
 
         @Override
