@@ -20,12 +20,13 @@ public final class BenchRunner {
 
     /** The sizes of a run. */
     record Sizes(int subscribers, int messages, int rounds, int window, int rpcConnections, double rpcSeconds,
-                 double warmupSeconds, int idleConnections, double[] rates, double rateSeconds, int redisMessages) {
+                 double warmupSeconds, int idleConnections, int mostConnections, double[] rates, double rateSeconds,
+                 int redisMessages) {
     }
 
-    static final Sizes DEFAULT = new Sizes(1000, 10_000, 2, 64, 50, 10, 20, 10_000,
-            new double[] {5_000, 10_000, 20_000, 40_000}, 6, 2_000);
-    static final Sizes QUICK = new Sizes(20, 100, 2, 16, 4, 1, 1, 100, new double[] {1_000}, 1, 50);
+    static final Sizes DEFAULT = new Sizes(1000, 10_000, 2, 64, 50, 8, 20, 10_000, 19_000,
+            new double[] {5_000, 10_000, 20_000, 40_000}, 5, 2_000);
+    static final Sizes QUICK = new Sizes(20, 100, 2, 16, 4, 1, 1, 100, 150, new double[] {1_000}, 1, 50);
 
     private static final Map<String, String> STREAMRPC_ENV = Map.of(
             "STREAM_RATE_LIMIT", "1e9", "STREAM_RATE_BURST", "1e9", "STREAM_MAX_CONNECTIONS", "100000");
@@ -73,6 +74,11 @@ public final class BenchRunner {
                     report.conns.add(load.conns(server.name(), server.uri(), server.pid(), sizes.idleConnections()));
                 }
             }
+            // As many connections as the file-descriptor limit allows one server (20,000 here), on a fresh server.
+            try (Servers.Running fresh = Servers.streamrpc("StreamRPC", STREAMRPC_ENV)) {
+                log("most connections StreamRPC");
+                report.most = load.conns(fresh.name(), fresh.uri(), fresh.pid(), sizes.mostConnections());
+            }
             try (Servers.Running redis = Servers.redis();
                  Servers.Running nodeA = Servers.streamrpc("StreamRPC+Redis", withRedis(redis));
                  Servers.Running nodeB = Servers.streamrpc("StreamRPC+Redis", withRedis(redis))) {
@@ -89,7 +95,10 @@ public final class BenchRunner {
         report.machine = Runtime.getRuntime().availableProcessors() + " cores, " + InetAddress.getLocalHost().getHostName()
                 + ", Java " + System.getProperty("java.version");
         report.date = LocalDate.now().toString();
-        Files.writeString(out.resolve("BENCHMARKS.md"), report.markdown(quick));
+        // The analysis (profiles, what each change gained) is written by hand in bench/NOTES.md.
+        Path notes = Path.of("bench", "NOTES.md");
+        String analysis = Files.exists(notes) ? "\n" + Files.readString(notes) : "";
+        Files.writeString(out.resolve("BENCHMARKS.md"), report.markdown(quick) + analysis);
         Chart.write(report, out.resolve("benchmarks.png"));
         Files.writeString(out.resolve("results.txt"), report.raw());
         log(String.format("done in %.1f minutes: %s", report.minutes, out.resolve("BENCHMARKS.md")));
@@ -114,6 +123,7 @@ public final class BenchRunner {
         final List<Load.Fanout> fixed = new ArrayList<>();
         final List<Load.Conns> conns = new ArrayList<>();
         final List<Load.Fanout> redis = new ArrayList<>();
+        Load.Conns most;
         double minutes;
         String machine;
         String date;
@@ -185,6 +195,8 @@ public final class BenchRunner {
             row(md, "heap per idle subscribed connection (KiB)", ca.heapKibPerConnection(), cb.heapKibPerConnection(), "%.1f", "");
             md.append(String.format("| idle connections held / final publish reached | %d / %d | %d / %d | | all |%n",
                     ca.connected(), ca.reached(), cb.connected(), cb.reached()));
+            md.append(String.format("| most connections one server held (asked %d) / final publish reached | %d / %d | | | ≥ 19,000, all |%n",
+                    most.wanted(), most.connected(), most.reached()));
             md.append("\n## Every run\n\n| scenario | server | offered/s | deliveries/s | lost | p50 ms | p90 ms | p99 ms | max ms "
                     + "| server µs/delivery | generator CPU s |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
             fanout.forEach(f -> fanoutRow(md, "fanout", f));
@@ -213,6 +225,7 @@ public final class BenchRunner {
             fixed.forEach(f -> text.append(f).append('\n'));
             rpc.forEach(r -> text.append(r).append('\n'));
             conns.forEach(c -> text.append(c).append('\n'));
+            text.append(most).append('\n');
             redis.forEach(f -> text.append(f).append('\n'));
             return text.toString();
         }
