@@ -2,11 +2,13 @@ package dev.streamrpc.bench;
 
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -48,7 +50,12 @@ final class Load implements AutoCloseable {
         HttpClient http = new HttpClient();
         http.setExecutor(threads);
         http.setMaxConnectionsPerDestination(100_000);
+        http.setIdleTimeout(0);
         client = new WebSocketCoreClient(http, null);
+        // Idle connections must outlive the slowest scenario (19,000 connections take a while to open).
+        Configuration.ConfigurationCustomizer configuration = new Configuration.ConfigurationCustomizer();
+        configuration.setIdleTimeout(Duration.ofMinutes(30));
+        client.setConfiguration(configuration);
         client.start();
     }
 
@@ -188,7 +195,9 @@ final class Load implements AutoCloseable {
             conns.add(conn);
         }
         int connected = conns.size();
-        subscribed.await(120, TimeUnit.SECONDS);
+        if (!subscribed.await(120, TimeUnit.SECONDS)) {
+            System.err.println("conns: " + subscribed.getCount() + " subscriptions unanswered");
+        }
         Thread.sleep(1000);
         long rss = Proc.rss(pid) - rss0;
         long heap = Proc.heapAfterGc(pid) - heap0;
