@@ -3,6 +3,7 @@ package dev.streamrpc.bench;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
 import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 
 import java.net.URI;
@@ -43,8 +44,10 @@ final class Load implements AutoCloseable {
     }
 
     private final WebSocketCoreClient client;
+    private final Configuration.ConfigurationCustomizer configuration = new Configuration.ConfigurationCustomizer();
 
     Load() throws Exception {
+        configuration.setIdleTimeout(Duration.ofMinutes(30));
         QueuedThreadPool threads = new QueuedThreadPool(8, 2);
         threads.setName("load");
         HttpClient http = new HttpClient();
@@ -52,16 +55,15 @@ final class Load implements AutoCloseable {
         http.setMaxConnectionsPerDestination(100_000);
         http.setIdleTimeout(0);
         client = new WebSocketCoreClient(http, null);
-        // Idle connections must outlive the slowest scenario (19,000 connections take a while to open).
-        Configuration.ConfigurationCustomizer configuration = new Configuration.ConfigurationCustomizer();
-        configuration.setIdleTimeout(Duration.ofMinutes(30));
-        client.setConfiguration(configuration);
         client.start();
     }
 
     Conn connect(URI uri, java.util.function.Consumer<ByteBuffer> onText) throws Exception {
         Conn conn = new Conn(onText);
-        client.connect(conn, uri).get(30, TimeUnit.SECONDS);
+        CoreClientUpgradeRequest request = CoreClientUpgradeRequest.from(client, uri, conn);
+        // Idle connections must outlive the slowest scenario (19,000 connections take a while to open).
+        request.setConfiguration(configuration);
+        client.connect(request).get(30, TimeUnit.SECONDS);
         return conn;
     }
 
