@@ -1,5 +1,6 @@
 package dev.streamrpc.bench;
 
+import dev.streamrpc.testing.CoreConnection;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.core.Configuration;
@@ -58,8 +59,8 @@ final class Load implements AutoCloseable {
         client.start();
     }
 
-    Conn connect(URI uri, java.util.function.Consumer<ByteBuffer> onText) throws Exception {
-        Conn conn = new Conn(onText);
+    CoreConnection connect(URI uri, java.util.function.Consumer<ByteBuffer> onText) throws Exception {
+        CoreConnection conn = new CoreConnection(onText);
         CoreClientUpgradeRequest request = CoreClientUpgradeRequest.from(client, uri, conn);
         // Idle connections must outlive the slowest scenario (19,000 connections take a while to open).
         request.setConfiguration(configuration);
@@ -74,17 +75,17 @@ final class Load implements AutoCloseable {
         AtomicLong received = new AtomicLong();
         AtomicLong last = new AtomicLong();
         CountDownLatch subscribed = new CountDownLatch(subscribers);
-        List<Conn> conns = new ArrayList<>();
+        List<CoreConnection> conns = new ArrayList<>();
         for (int i = 0; i < subscribers; i++) {
             boolean[] ready = {false};
-            Conn conn = connect(subscribeTo, frame -> {
+            CoreConnection conn = connect(subscribeTo, frame -> {
                 if (!ready[0]) {
                     ready[0] = true;
                     subscribed.countDown();
                     return;
                 }
                 long now = System.nanoTime();
-                latency.record(now - Conn.number(frame, T_KEY));
+                latency.record(now - CoreConnection.number(frame, T_KEY));
                 received.incrementAndGet();
                 last.accumulateAndGet(now, Math::max);
             });
@@ -95,7 +96,7 @@ final class Load implements AutoCloseable {
             throw new IllegalStateException("subscribers did not all subscribe");
         }
         Semaphore inFlight = new Semaphore(window);
-        Conn publisher = connect(publishTo, frame -> inFlight.release());
+        CoreConnection publisher = connect(publishTo, frame -> inFlight.release());
         conns.add(publisher);
         long cpu0 = Proc.cpuNanos(pid);
         long self0 = Proc.selfCpuNanos();
@@ -122,7 +123,7 @@ final class Load implements AutoCloseable {
         double seconds = (last.get() - start) / 1e9;
         long cpu = Proc.cpuNanos(pid) - cpu0;
         double self = (Proc.selfCpuNanos() - self0) / 1e9;
-        conns.forEach(Conn::close);
+        conns.forEach(CoreConnection::close);
         long got = received.get();
         return new Fanout(server, subscribers, messages, rate, got, expected - got, seconds, got / seconds,
                 latency.percentileMillis(0.5), latency.percentileMillis(0.9), latency.percentileMillis(0.99),
@@ -134,17 +135,17 @@ final class Load implements AutoCloseable {
         Histogram latency = new Histogram();
         AtomicLong calls = new AtomicLong();
         long end = System.nanoTime() + (long) (seconds * 1e9);
-        List<Conn> conns = new ArrayList<>();
+        List<CoreConnection> conns = new ArrayList<>();
         List<CompletableFuture<Void>> done = new ArrayList<>();
         String payload = ",\"method\":\"echo\",\"payload\":{\"pad\":\"" + PAD + "\"}}";
         long self0 = Proc.selfCpuNanos();
         for (int c = 0; c < connections; c++) {
             CompletableFuture<Void> finished = new CompletableFuture<>();
             done.add(finished);
-            Conn[] self = new Conn[1];
+            CoreConnection[] self = new CoreConnection[1];
             self[0] = connect(uri, frame -> {
                 long now = System.nanoTime();
-                latency.record(now - Conn.number(frame, ID_KEY));
+                latency.record(now - CoreConnection.number(frame, ID_KEY));
                 calls.incrementAndGet();
                 if (now < end) {
                     self[0].send("{\"id\":" + System.nanoTime() + payload);
@@ -155,13 +156,13 @@ final class Load implements AutoCloseable {
             conns.add(self[0]);
         }
         long start = System.nanoTime();
-        for (Conn conn : conns) {
+        for (CoreConnection conn : conns) {
             conn.send("{\"id\":" + System.nanoTime() + payload);
         }
         CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get((long) seconds + 30, TimeUnit.SECONDS);
         double elapsed = (System.nanoTime() - start) / 1e9;
         double self = (Proc.selfCpuNanos() - self0) / 1e9;
-        conns.forEach(Conn::close);
+        conns.forEach(CoreConnection::close);
         return new Rpc(server, connections, elapsed, calls.get(), calls.get() / elapsed,
                 latency.percentileMillis(0.5), latency.percentileMillis(0.99), self);
     }
@@ -171,13 +172,13 @@ final class Load implements AutoCloseable {
         long rss0 = Proc.rss(pid);
         long heap0 = Proc.heapAfterGc(pid);
         AtomicLong reached = new AtomicLong();
-        List<Conn> conns = new ArrayList<>();
+        List<CoreConnection> conns = new ArrayList<>();
         CountDownLatch subscribed = new CountDownLatch(wanted);
         Semaphore opening = new Semaphore(256);
         for (int i = 0; i < wanted; i++) {
             opening.acquire();
             boolean[] ready = {false};
-            Conn conn;
+            CoreConnection conn;
             try {
                 conn = connect(uri, frame -> {
                     if (!ready[0]) {
@@ -203,14 +204,14 @@ final class Load implements AutoCloseable {
         Thread.sleep(1000);
         long rss = Proc.rss(pid) - rss0;
         long heap = Proc.heapAfterGc(pid) - heap0;
-        Conn publisher = connect(uri, frame -> { });
+        CoreConnection publisher = connect(uri, frame -> { });
         publisher.send("{\"id\":1,\"method\":\"publish\",\"payload\":{\"channel\":\"idle\",\"data\":{\"t\":0}}}");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (reached.get() < connected && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         publisher.close();
-        conns.forEach(Conn::close);
+        conns.forEach(CoreConnection::close);
         return new Conns(server, wanted, connected, reached.get(), rss / 1024.0 / Math.max(1, connected),
                 heap / 1024.0 / Math.max(1, connected));
     }

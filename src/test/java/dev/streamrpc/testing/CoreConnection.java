@@ -1,4 +1,4 @@
-package dev.streamrpc.bench;
+package dev.streamrpc.testing;
 
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
@@ -9,27 +9,38 @@ import org.eclipse.jetty.websocket.core.OpCode;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * One generator connection on Jetty's core WebSocket client: frames arrive as bytes and are
- * handed on without decoding; sending wraps bytes in a frame. Cheap on purpose, so that the
- * generator is not what is measured.
+ * A connection on Jetty's core WebSocket client: text frames arrive as bytes and are handed
+ * on without decoding; any frame can be sent, even ones a normal client refuses to build.
+ * The benchmark's generator uses it because it is cheap; tests use it for raw frames.
  */
-final class Conn implements FrameHandler {
+public final class CoreConnection implements FrameHandler {
 
     private final Consumer<ByteBuffer> onText;
+    private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
     private volatile CoreSession session;
 
-    Conn(Consumer<ByteBuffer> onText) {
+    public CoreConnection(Consumer<ByteBuffer> onText) {
         this.onText = onText;
     }
 
-    void send(String text) {
-        session.sendFrame(new Frame(OpCode.TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8))), Callback.NOOP, false);
+    public void send(String text) {
+        sendFrame(new Frame(OpCode.TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8))), Callback.NOOP);
     }
 
-    void close() {
+    public void sendFrame(Frame frame, Callback callback) {
+        session.sendFrame(frame, callback, false);
+    }
+
+    /** Completes with the close status the connection ended with. */
+    public CompletableFuture<CloseStatus> closed() {
+        return closed;
+    }
+
+    public void close() {
         CoreSession current = session;
         if (current != null) {
             current.abort();
@@ -59,11 +70,12 @@ final class Conn implements FrameHandler {
 
     @Override
     public void onClosed(CloseStatus closeStatus, Callback callback) {
+        closed.complete(closeStatus);
         callback.succeeded();
     }
 
     /** The number after {@code key} in a frame, or -1; a byte scan, no JSON parsing. */
-    static long number(ByteBuffer frame, byte[] key) {
+    public static long number(ByteBuffer frame, byte[] key) {
         int limit = frame.limit();
         outer:
         for (int i = frame.position(); i + key.length < limit; i++) {
