@@ -6,9 +6,10 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
-const ROOT = resolve(import.meta.dirname, "../../..");
+const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../..");
 const JAR = join(ROOT, "target/streamrpc-server.jar");
 const SHOTS = join(ROOT, "target/screenshots");
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
