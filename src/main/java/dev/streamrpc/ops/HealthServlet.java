@@ -35,7 +35,7 @@ public class HealthServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String broker = sockets.stopping() ? "stopping" : sockets.brokerState();
-        boolean up = !sockets.stopping() && broker.equals("connected");
+        boolean up = broker.equals("connected");
         response.setStatus(up ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");

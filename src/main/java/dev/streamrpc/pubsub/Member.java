@@ -44,12 +44,11 @@ final class Member implements ConnectionChannels {
         EventPattern pattern = compile(eventPattern);
         synchronized (this) {
             Set<String> held = subscriptions.get(channel);
-            if (!closed && (held == null || !held.contains(eventPattern))
-                    && !manager.authorizer().maySubscribe(subscriber.principal(), channel, eventPattern)) {
-                throw new ChannelException("channel", NOT_ALLOWED);
-            }
             if (closed || (held != null && held.contains(eventPattern))) {
                 return snapshotLocked();
+            }
+            if (!manager.authorizer().maySubscribe(subscriber.principal(), channel, eventPattern)) {
+                throw new ChannelException("channel", NOT_ALLOWED);
             }
             if (patterns >= manager.maxSubscriptions()) {
                 throw new ChannelException("channel", "Too many subscriptions");

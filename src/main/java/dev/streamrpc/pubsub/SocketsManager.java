@@ -126,7 +126,7 @@ public class SocketsManager implements Publisher {
 
     @Override
     public void publish(String channel, String event, Object data) {
-        if (channel == null || !channelRule.matcher(channel).matches()) {
+        if (!allowedName(channel)) {
             throw new ChannelException("channel", "Cannot publish to channel");
         }
         String name = event == null ? "" : event;
@@ -166,9 +166,14 @@ public class SocketsManager implements Publisher {
     }
 
     void checkChannel(String channel) {
-        if (channel == null || !channelRule.matcher(channel).matches()) {
+        if (!allowedName(channel)) {
             throw new ChannelException("channel", "Invalid channel");
         }
+    }
+
+    /** Whether a channel name follows {@code stream.channel-pattern}. */
+    private boolean allowedName(String channel) {
+        return channel != null && channelRule.matcher(channel).matches();
     }
 
     ChannelAuthorizer authorizer() {

@@ -55,15 +55,14 @@ public class Connections {
     @ConfigProperty(name = "stream.rate-burst", defaultValue = "2000")
     double rateBurst;
 
+    private final AtomicLong ids = new AtomicLong();
+    private final TransportStats stats = new TransportStats();
     private long idleTimeoutMillis;
 
     @PostConstruct
     void init() {
         idleTimeoutMillis = Duration.parse(idleTimeout).toMillis();
     }
-
-    private final AtomicLong ids = new AtomicLong();
-    private final TransportStats stats = new TransportStats();
 
     WebSocketConnection open(Session session) {
         // The container closes a larger text message with 1009 before it reaches us.

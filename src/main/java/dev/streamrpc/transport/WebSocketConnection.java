@@ -33,6 +33,7 @@ final class WebSocketConnection implements RpcSession, Subscriber {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final long openedAt = System.nanoTime();
     private final TokenBucket requests;
+    private final Optional<Principal> principal;
     private volatile ConnectionChannels channels;
 
     WebSocketConnection(String id, Session session, long maxQueuedBytes, Executor closer, TransportStats stats,
@@ -41,6 +42,7 @@ final class WebSocketConnection implements RpcSession, Subscriber {
         this.requests = requests;
         this.session = session;
         this.closer = closer;
+        this.principal = admittedPrincipal(session);
         this.outbox = new Outbox(Senders.of(session), maxQueuedBytes, dropped -> {
                     stats.slowConsumer(dropped);
                     close(POLICY_VIOLATION, SLOW_CONSUMER);
@@ -66,11 +68,15 @@ final class WebSocketConnection implements RpcSession, Subscriber {
         return id;
     }
 
-    /** The authenticator's principal, or else the one the servlet container authenticated. */
     @Override
     public Optional<Principal> principal() {
+        return principal;
+    }
+
+    /** The authenticator's principal, or else the one the servlet container authenticated; fixed for the session. */
+    private static Optional<Principal> admittedPrincipal(Session session) {
         Object admitted = session.getUserProperties().get(Handshakes.PRINCIPAL);
-        return admitted instanceof Principal principal ? Optional.of(principal) : Optional.ofNullable(session.getUserPrincipal());
+        return admitted instanceof Principal found ? Optional.of(found) : Optional.ofNullable(session.getUserPrincipal());
     }
 
     @Override
