@@ -2,24 +2,32 @@ package dev.streamrpc.api;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
- * One connection's view of the server's channels. Implementations are thread-safe; the
- * built-in {@code subscribe}, {@code unsubscribe} and {@code publish} methods use it.
+ * One connection's view of the server's channels: its subscriptions, and publishing on its
+ * behalf (the channel authorizer is asked). Thread-safe; a connection's calls take effect in
+ * the order they are made. The built-in {@code subscribe}, {@code unsubscribe} and
+ * {@code publish} methods use it.
  */
 public interface ConnectionChannels extends Publisher {
 
     /**
      * Adds an event pattern on a channel for this connection. Subscribing again to a pattern
-     * the connection holds changes nothing.
+     * the connection holds changes nothing. The stage completes once the broker receives the
+     * channel for this server (at once when another connection here already subscribed it):
+     * the connection receives every matching message published after that, and none before.
      *
-     * @return all of this connection's subscriptions, in the order they were made
-     * @throws ChannelException when the channel or pattern is refused
+     * @return a stage with all of this connection's subscriptions, in the order they were
+     *         made; it fails with a {@link ChannelException} ({@code Cannot subscribe to channel})
+     *         when the broker does not confirm the subscription within its timeout
+     * @throws ChannelException at once when the channel or pattern is refused
      */
-    Map<String, List<String>> subscribe(String channel, String eventPattern);
+    CompletionStage<Map<String, List<String>>> subscribe(String channel, String eventPattern);
 
     /**
-     * Removes one event pattern of this connection.
+     * Removes one event pattern of this connection; nothing that matches only that pattern is
+     * delivered to it afterwards.
      *
      * @return what remains of this connection's subscriptions
      * @throws ChannelException when the channel has no subscribers on this server, or is invalid

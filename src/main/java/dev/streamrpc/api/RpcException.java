@@ -13,9 +13,6 @@ public class RpcException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** The protocol's message for a refused request. */
-    public static final String INVALID_PARAMETERS = "Invalid RPC parameters";
-
     private final Map<String, String> errors;
 
     public RpcException(String message) {
@@ -30,7 +27,7 @@ public class RpcException extends RuntimeException {
 
     /** {@code Invalid RPC parameters} with the given field errors. */
     public static RpcException invalidParameters(Map<String, String> errors) {
-        return new RpcException(INVALID_PARAMETERS, errors);
+        return new RpcException(ErrorTexts.INVALID_PARAMETERS, errors);
     }
 
     /** {@code Invalid RPC parameters} with one field error. */

@@ -1,11 +1,16 @@
 package dev.streamrpc.broker;
 
 /**
- * The single path by which publications reach the hub, whatever the broker.
+ * Where a broker hands every inbound publication: the hub's single fan-out path, whichever
+ * broker is configured.
  */
 @FunctionalInterface
 public interface BrokerCallback {
 
-    /** Delivers an inbound publication to the local subscribers of {@code channel}. */
+    /**
+     * Delivers an inbound publication to the local subscribers of {@code channel}. The
+     * message's size has been charged to the server's {@link PendingBytes}; the callback
+     * releases it once the publication is fanned out or dropped. Never blocks.
+     */
     void onPublication(String channel, String event, EncodedMessage message);
 }

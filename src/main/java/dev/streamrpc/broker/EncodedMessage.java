@@ -3,14 +3,15 @@ package dev.streamrpc.broker;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A frame's JSON text, encoded once and handed unchanged to every subscriber (and, through a
- * distributed broker, to every server). Its UTF-8 form is computed once too: outboxes count
- * it against their byte limit, and senders that can share bytes between connections use it.
+ * A frame's JSON, encoded once and handed unchanged to every subscriber (and, through a
+ * distributed broker, to every server). Its UTF-8 bytes are what outboxes count against
+ * their limit and what Jetty's send path writes; its text is made only when a sender needs
+ * it (the portable Jakarta path), once.
  */
 public final class EncodedMessage {
 
-    private final String text;
     private final byte[] utf8;
+    private String text;   // racy single check: any thread may compute it, all get equal strings
 
     private EncodedMessage(String text, byte[] utf8) {
         this.text = text;
@@ -21,12 +22,18 @@ public final class EncodedMessage {
         return new EncodedMessage(text, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Wraps UTF-8 bytes without copying; they must not be modified afterwards. */
     public static EncodedMessage ofUtf8(byte[] utf8) {
-        return new EncodedMessage(new String(utf8, StandardCharsets.UTF_8), utf8);
+        return new EncodedMessage(null, utf8);
     }
 
     public String text() {
-        return text;
+        String known = text;
+        if (known == null) {
+            known = new String(utf8, StandardCharsets.UTF_8);
+            text = known;
+        }
+        return known;
     }
 
     /** The UTF-8 bytes; shared, never to be modified. */
@@ -40,6 +47,6 @@ public final class EncodedMessage {
 
     @Override
     public String toString() {
-        return text;
+        return text();
     }
 }

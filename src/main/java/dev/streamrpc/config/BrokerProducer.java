@@ -1,30 +1,39 @@
 package dev.streamrpc.config;
 
 import dev.streamrpc.broker.Broker;
+import dev.streamrpc.broker.PendingBytes;
 import dev.streamrpc.broker.memory.MemoryBroker;
 import dev.streamrpc.broker.redis.RedisBroker;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
-import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Chooses the broker from {@code stream.broker}: {@code memory} (the default) serves one
- * server; {@code redis} shares channels between servers through {@code stream.redis.uri}
- * ({@code redis://[:password@]host:port}, or {@code rediss://} for TLS).
+ * server; {@code redis} shares channels between servers through {@code stream.redis.uri}.
+ * Also the server's one {@link PendingBytes} budget, shared by the broker and the hub.
  */
 @ApplicationScoped
 public class BrokerProducer {
 
     @Produces
     @Singleton
-    Broker broker(@ConfigProperty(name = "stream.broker", defaultValue = "memory") String kind,
-                  @ConfigProperty(name = "stream.redis.uri", defaultValue = "redis://localhost:6379") String redisUri) {
-        return switch (kind) {
-            case "memory" -> new MemoryBroker();
-            case "redis" -> new RedisBroker(redisUri);
-            default -> throw new DeploymentException("Unknown stream.broker '" + kind + "'; expected memory or redis");
+    PendingBytes pendingBytes(Settings settings) {
+        return new PendingBytes(settings.maxPendingBytes());
+    }
+
+    @Produces
+    @Singleton
+    Broker broker(Settings settings, PendingBytes pending) {
+        return switch (settings.broker()) {
+            case "redis" -> new RedisBroker(settings.redisUri(), settings.brokerTimeout(), pending);
+            default -> new MemoryBroker(pending);
         };
+    }
+
+    /** The hub closes the broker after the connections at shutdown; this covers every other end (close is idempotent). */
+    void close(@Disposes Broker broker) {
+        broker.close();
     }
 }

@@ -1,8 +1,8 @@
 package dev.streamrpc.ops;
 
-import dev.streamrpc.pubsub.HubStats;
+import dev.streamrpc.pubsub.PubSubStats;
 import dev.streamrpc.pubsub.SocketsManager;
-import dev.streamrpc.transport.Connections;
+import dev.streamrpc.transport.Transport;
 import dev.streamrpc.transport.TransportStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -44,28 +44,32 @@ public class MetricsProducer {
     }
 
     /** Registers the server's meters at start-up. */
-    void bind(@Observes Startup startup, PrometheusMeterRegistry registry, SocketsManager sockets, Connections connections) {
-        bind(registry, sockets, connections.stats());
+    void bind(@Observes Startup startup, PrometheusMeterRegistry registry, SocketsManager sockets, Transport transport) {
+        bind(registry, sockets, transport.stats());
     }
 
     static void bind(MeterRegistry registry, SocketsManager sockets, TransportStats transport) {
-        HubStats hub = sockets.stats();
+        PubSubStats hub = sockets.stats();
         Gauge.builder("streamrpc.connections", sockets, SocketsManager::connections)
                 .description("Open WebSocket connections").strongReference(true).register(registry);
-        Gauge.builder("streamrpc.channels", hub, HubStats::channels)
+        Gauge.builder("streamrpc.channels", hub, PubSubStats::channels)
                 .description("Channels with subscribers on this server").strongReference(true).register(registry);
-        Gauge.builder("streamrpc.subscriptions", hub, HubStats::subscriptions)
+        Gauge.builder("streamrpc.subscriptions", hub, PubSubStats::subscriptions)
                 .description("Event patterns held by connections on this server").strongReference(true).register(registry);
         // Function counters hold their source weakly: these two live as long as their beans.
-        FunctionCounter.builder("streamrpc.messages.published", hub, HubStats::published)
+        FunctionCounter.builder("streamrpc.messages.published", hub, PubSubStats::published)
                 .description("Publications accepted on this server").register(registry);
-        FunctionCounter.builder("streamrpc.messages.delivered", hub, HubStats::delivered)
+        FunctionCounter.builder("streamrpc.messages.delivered", hub, PubSubStats::delivered)
                 .description("Messages handed to connections (one per connection per publication)").register(registry);
         FunctionCounter.builder("streamrpc.messages.dropped", transport, TransportStats::dropped)
                 .description("Messages dropped with the outbox of a slow consumer").register(registry);
         FunctionCounter.builder("streamrpc.slow.consumer.closes", transport, TransportStats::slowConsumerCloses)
                 .description("Connections closed with 1008 slow consumer").register(registry);
-        FunctionCounter.builder("streamrpc.broker.reconnects", hub, HubStats::brokerReconnects)
+        FunctionCounter.builder("streamrpc.broker.reconnects", hub, PubSubStats::brokerReconnects)
                 .description("Times the broker reconnected").register(registry);
+        FunctionCounter.builder("streamrpc.broker.inbound.dropped", hub, PubSubStats::brokerDropped)
+                .description("Inbound publications dropped because the server could not keep up").register(registry);
+        Gauge.builder("streamrpc.pending.bytes", hub, PubSubStats::pendingBytes).baseUnit("bytes")
+                .description("Bytes of publications awaiting the broker or fan-out").strongReference(true).register(registry);
     }
 }

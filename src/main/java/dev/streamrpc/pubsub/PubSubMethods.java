@@ -1,6 +1,7 @@
 package dev.streamrpc.pubsub;
 
 import dev.streamrpc.api.ChannelException;
+import dev.streamrpc.api.ErrorTexts;
 import dev.streamrpc.api.RpcContext;
 import dev.streamrpc.api.RpcException;
 import dev.streamrpc.api.RpcMethod;
@@ -13,11 +14,14 @@ import jakarta.validation.constraints.NotNull;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The built-in methods of PROTOCOL.md section 4. They are ordinary RPC beans, found by the
  * same registry as application methods. They never block, so they run in the order a
- * connection's requests arrive, and each reply is queued before any message that follows it.
+ * connection's requests arrive; {@code subscribe} and {@code publish} answer when the broker
+ * has confirmed, and each reply is still sent before anything delivered to the connection
+ * after the request arrived.
  */
 @ApplicationScoped
 public class PubSubMethods {
@@ -46,21 +50,22 @@ public class PubSubMethods {
     SocketsManager sockets;
 
     @RpcMethod(blocking = false)
-    public Subscribed subscribe(ChannelRequest request, RpcContext context) {
-        return new Subscribed(context.channels().subscribe(channel(request.channel(), "Invalid channel"), pattern(request.event())));
+    public CompletionStage<Subscribed> subscribe(ChannelRequest request, RpcContext context) {
+        return context.channels().subscribe(channel(request.channel(), ErrorTexts.INVALID_CHANNEL), pattern(request.event()))
+                .thenApply(Subscribed::new);
     }
 
     @RpcMethod(blocking = false)
     public Subscribed unsubscribe(ChannelRequest request, RpcContext context) {
-        return new Subscribed(context.channels().unsubscribe(channel(request.channel(), "Invalid channel"), pattern(request.event())));
+        return new Subscribed(context.channels().unsubscribe(channel(request.channel(), ErrorTexts.INVALID_CHANNEL), pattern(request.event())));
     }
 
     @RpcMethod(blocking = false)
-    public Published publish(PublishRequest request, RpcContext context) {
-        String channel = channel(request.channel(), "Cannot publish to channel");
+    public CompletionStage<Published> publish(PublishRequest request, RpcContext context) {
+        String channel = channel(request.channel(), ErrorTexts.CANNOT_PUBLISH);
         String event = event(request.event());
-        context.channels().publish(channel, event, request.data());
-        return new Published(channel, event == null ? JsonValue.NULL : event, request.data());
+        Published reply = new Published(channel, event == null ? JsonValue.NULL : event, request.data());
+        return context.channels().publish(channel, event, request.data()).thenApply(published -> reply);
     }
 
     @RpcMethod(blocking = false)
@@ -82,7 +87,7 @@ public class PubSubMethods {
         if (value instanceof JsonString pattern) {
             return pattern.getString();
         }
-        throw new ChannelException("event", "Invalid event pattern");
+        throw new ChannelException("event", ErrorTexts.INVALID_EVENT_PATTERN);
     }
 
     private static String event(JsonValue value) {
@@ -92,6 +97,6 @@ public class PubSubMethods {
         if (value instanceof JsonString name) {
             return name.getString();
         }
-        throw RpcException.invalidParameter("event", "must be a string");
+        throw RpcException.invalidParameter("event", ErrorTexts.MUST_BE_A_STRING);
     }
 }

@@ -5,13 +5,15 @@ import dev.streamrpc.api.ChannelException;
 import dev.streamrpc.api.ConnectionChannels;
 import dev.streamrpc.api.ConnectionClosed;
 import dev.streamrpc.api.ConnectionOpened;
+import dev.streamrpc.api.ErrorTexts;
 import dev.streamrpc.api.Publisher;
 import dev.streamrpc.broker.Broker;
-import dev.streamrpc.broker.CannotPublish;
 import dev.streamrpc.broker.EncodedMessage;
+import dev.streamrpc.broker.PendingBytes;
+import dev.streamrpc.config.Settings;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
@@ -19,19 +21,24 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * Owns the open connections and the channels, and fans messages out. Publications, from
  * clients or from application code, are encoded once here, handed to the broker, and come
- * back through the broker's callback to the hub, the one fan-out path.
+ * back through the broker's callback to the {@link Channels}, the one fan-out path.
  *
  * <p>Applications inject it (or {@link Publisher}) to publish; they observe
  * {@link ConnectionOpened}, {@link ConnectionClosed}, {@code ChannelActivated} and
@@ -40,8 +47,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class SocketsManager implements Publisher {
 
-    /** Status 1001, sent to every connection when the server stops. */
-    public static final int GOING_AWAY = 1001;
     private static final Logger LOG = LoggerFactory.getLogger(SocketsManager.class);
 
     @Inject
@@ -57,101 +62,96 @@ public class SocketsManager implements Publisher {
     Instance<ChannelAuthorizer> authorizers;
 
     @Inject
-    @ConfigProperty(name = "stream.channel-pattern", defaultValue = "[a-z0-9_\\-.:]{1,200}")
-    String channelPattern;
+    Settings settings;
 
     @Inject
-    @ConfigProperty(name = "stream.max-subscriptions", defaultValue = "256")
-    int maxSubscriptions;
+    PendingBytes pending;
 
-    private final ConcurrentHashMap<String, Member> members = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Subscriptions> connections = new ConcurrentHashMap<>();
     private final LongAdder published = new LongAdder();
-    private volatile boolean stopping;
-    private final HubStats stats = new HubStats() {
+    private final PubSubStats stats = new PubSubStats() {
         @Override public long published() { return published.sum(); }
-        @Override public long delivered() { return hub.delivered(); }
-        @Override public int channels() { return hub.channels(); }
-        @Override public long subscriptions() { return hub.patterns(); }
+        @Override public long delivered() { return channels.delivered(); }
+        @Override public int channels() { return channels.count(); }
+        @Override public long subscriptions() { return channels.patterns(); }
         @Override public long brokerReconnects() { return broker.reconnects(); }
+        @Override public long brokerDropped() { return broker.dropped(); }
+        @Override public long pendingBytes() { return pending.used(); }
     };
+    private volatile boolean stopping;
     private Consumer<Object> lifecycle;
     private ChannelAuthorizer authorizer;
-    private Pattern channelRule;
-    private int subscriptionLimit;
-    private Hub hub;
+    private Channels channels;
 
     @PostConstruct
     void start() {
-        start(broker, jsonb, events::fire, authorizers.isResolvable() ? authorizers.get() : new ChannelAuthorizer() { },
-                channelPattern, maxSubscriptions);
+        start(events::fire, authorizers.isResolvable() ? authorizers.get() : new ChannelAuthorizer() { });
     }
 
-    /** Wires the manager; the container calls it through {@link #start()}, tests directly. */
-    void start(Broker broker, Jsonb jsonb, Consumer<Object> lifecycle, ChannelAuthorizer authorizer,
-               String channelPattern, int maxSubscriptions) {
-        this.broker = broker;
-        this.authorizer = authorizer;
-        this.jsonb = jsonb;
+    /** Wires the hub and starts the broker; a broker that cannot start fails the deployment. */
+    void start(Consumer<Object> lifecycle, ChannelAuthorizer authorizer) {
         this.lifecycle = lifecycle;
-        this.channelRule = Pattern.compile(channelPattern);
-        this.subscriptionLimit = maxSubscriptions;
-        this.hub = new Hub(broker, this::fire);
-        broker.start(hub);
+        this.authorizer = authorizer;
+        this.channels = new Channels(broker, settings.brokerTimeout(), pending, this::fire);
+        broker.start(channels);
+    }
+
+    /** Starts with the application, so that a broker that cannot start fails the deployment. */
+    void eager(@Observes Startup startup) {
+        LOG.debug("Hub started with the {} broker", settings.broker());
     }
 
     /**
-     * Starts with the application, so that a broker that cannot start fails the deployment:
-     * delivering this event to the bean creates it.
+     * Adds an open connection; the returned view is its subscriptions and publishing. A
+     * connection that arrives while the server stops is closed at once, like the others.
      */
-    void eager(@Observes Startup startup) {
-        // nothing more to do
-    }
-
-    /** Adds an open connection; the returned view is its subscriptions and publishing. */
     public ConnectionChannels register(Subscriber subscriber) {
-        Member member = new Member(subscriber, this, hub);
-        members.put(subscriber.id(), member);
+        Subscriptions subscriptions = new Subscriptions(subscriber, this, channels);
+        connections.put(subscriber.id(), subscriptions);
         fire(new ConnectionOpened(subscriber.id()));
-        return member;
+        if (stopping) {
+            subscriber.close(CloseStatus.SHUTTING_DOWN);
+        }
+        return subscriptions;
     }
 
     /** Removes a closed connection and all its subscriptions, at once. Safe to call twice. */
     public void unregister(Subscriber subscriber) {
-        Member member = members.remove(subscriber.id());
-        if (member != null) {
-            member.leave();
+        Subscriptions subscriptions = connections.remove(subscriber.id());
+        if (subscriptions != null) {
+            subscriptions.leave();
             fire(new ConnectionClosed(subscriber.id()));
         }
     }
 
     @Override
-    public void publish(String channel, String event, Object data) {
-        if (!allowedName(channel)) {
-            throw new ChannelException("channel", "Cannot publish to channel");
-        }
-        String name = event == null ? "" : event;
+    public CompletionStage<Void> publish(String channel, String event, Object data) {
+        String name = checkPublishable(channel, event);
         EncodedMessage message = EncodedMessage.of(jsonb.toJson(new Publication(channel, name, data == null ? JsonValue.NULL : data)));
-        try {
-            broker.publish(channel, name, message);
-            published.increment();
-        } catch (CannotPublish e) {
-            LOG.debug("Broker refused a publication to {}", channel, e);
-            throw new ChannelException("channel", "Cannot publish to channel", e);
-        }
+        return broker.publish(channel, name, message).toCompletableFuture()
+                .orTimeout(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .handle((ok, failure) -> {
+                    if (failure != null) {
+                        LOG.debug("The broker did not take a publication to {}", channel, failure);
+                        throw new CompletionException(new ChannelException("channel", ErrorTexts.CANNOT_PUBLISH, failure));
+                    }
+                    published.increment();
+                    return null;
+                });
     }
 
     /** What {@code server_info} reports for this server. */
     public ServerInfo serverInfo() {
-        return new ServerInfo(members.size(), hub.patternCounts());
+        return new ServerInfo(connections.size(), channels.patternCounts());
     }
 
     /** The number of open connections on this server. */
     public int connections() {
-        return members.size();
+        return connections.size();
     }
 
     /** Counters and gauges for metrics, for the life of the application; reading them takes no lock. */
-    public HubStats stats() {
+    public PubSubStats stats() {
         return stats;
     }
 
@@ -167,13 +167,27 @@ public class SocketsManager implements Publisher {
 
     void checkChannel(String channel) {
         if (!allowedName(channel)) {
-            throw new ChannelException("channel", "Invalid channel");
+            throw new ChannelException("channel", ErrorTexts.INVALID_CHANNEL);
         }
+    }
+
+    /** Checks a publication's channel and event; returns the event name to deliver ({@code ""} for none). */
+    String checkPublishable(String channel, String event) {
+        if (!allowedName(channel)) {
+            throw new ChannelException("channel", ErrorTexts.CANNOT_PUBLISH);
+        }
+        if (event == null) {
+            return "";
+        }
+        if (event.codePointCount(0, event.length()) > EventPattern.MAX_LENGTH) {
+            throw new ChannelException("event", ErrorTexts.INVALID_EVENT);
+        }
+        return event;
     }
 
     /** Whether a channel name follows {@code stream.channel-pattern}. */
     private boolean allowedName(String channel) {
-        return channel != null && channelRule.matcher(channel).matches();
+        return channel != null && settings.channelPattern().matcher(channel).matches();
     }
 
     ChannelAuthorizer authorizer() {
@@ -181,7 +195,7 @@ public class SocketsManager implements Publisher {
     }
 
     int maxSubscriptions() {
-        return subscriptionLimit;
+        return settings.maxSubscriptions();
     }
 
     /** Fires a lifecycle event; an observer's failure is logged and goes no further. */
@@ -193,11 +207,31 @@ public class SocketsManager implements Publisher {
         }
     }
 
-    /** Closes every connection with 1001, then the broker. */
-    @PreDestroy
+    /**
+     * Stops the server's side of every connection: closes each one with 1001 after what is
+     * queued for it (its replies included), waits for them within the shutdown grace period,
+     * then closes the broker. Runs on the container's shutdown thread when the application
+     * stops, before any bean is destroyed, so the transport still has its threads.
+     */
+    void stopping(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
+        stop();
+    }
+
     void stop() {
         stopping = true;
-        members.values().forEach(member -> member.subscriber().close(GOING_AWAY, "server shutting down"));
+        CompletableFuture<?>[] closing = connections.values().stream()
+                .map(subscriptions -> subscriptions.subscriber().close(CloseStatus.SHUTTING_DOWN).toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
+        Duration grace = settings.shutdownGrace();
+        try {
+            CompletableFuture.allOf(closing).get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("Connections still open after the shutdown grace period of {}", grace);
+        } catch (ExecutionException e) {
+            LOG.warn("A connection failed to close", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         broker.close();
     }
 }

@@ -4,9 +4,11 @@ import dev.streamrpc.broker.EncodedMessage;
 
 import java.security.Principal;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
- * A connection as the hub sees it: something that takes encoded messages without blocking.
+ * A connection as the hub sees it: something that takes encoded messages without blocking,
+ * and can be closed.
  */
 public interface Subscriber {
 
@@ -22,6 +24,9 @@ public interface Subscriber {
      */
     void deliver(EncodedMessage message);
 
-    /** Closes the connection with a WebSocket status code; never blocks, and only the first call counts. */
-    void close(int code, String reason);
+    /**
+     * Closes the connection with {@code status}; never blocks, and only the first call
+     * counts. The stage completes once the connection has closed.
+     */
+    CompletionStage<Void> close(CloseStatus status);
 }

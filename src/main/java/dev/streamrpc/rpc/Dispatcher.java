@@ -1,5 +1,6 @@
 package dev.streamrpc.rpc;
 
+import dev.streamrpc.api.ErrorTexts;
 import dev.streamrpc.api.RpcException;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,12 +19,15 @@ import java.util.function.Consumer;
 /**
  * Turns one text frame into exactly one reply: decode the envelope, look the method up, bind
  * the payload, call the bean (through its interceptors), encode the result.
+ *
+ * <p>A non-blocking method runs on the caller's thread, in arrival order, and its reply
+ * takes a place reserved in the connection's outbound order before the call: even when the
+ * method answers later with a {@code CompletionStage} (as {@code subscribe} does while the
+ * broker confirms), its reply reaches the client before anything delivered afterwards.
  */
 @ApplicationScoped
 public class Dispatcher {
 
-    static final String INTERNAL_ERROR = "Internal server error";
-    static final String TOO_MANY_REQUESTS = "Too many requests";
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
     @Inject
@@ -41,58 +45,57 @@ public class Dispatcher {
 
     @PostConstruct
     void init() {
-        // StreamRPC ships Yasson; its tree and parser entry points spare a trip through text.
+        // StreamRPC ships Yasson; its parser entry point lets the envelope reader check for trailing text.
         YassonJsonb yasson = (YassonJsonb) jsonb;
         envelopes = new EnvelopeReader(yasson);
         binder = new PayloadBinder(yasson);
         replies = new ReplyWriter(jsonb);
     }
 
-    /** Handles one text frame from {@code session}; never throws. */
-    public void dispatch(RpcSession session, String frame) {
+    /** Handles one text frame from {@code caller}; never throws. */
+    public void dispatch(Caller caller, String frame) {
         Request request;
         try {
             request = envelopes.read(frame);
         } catch (RequestRefused refused) {
-            session.send(replies.error(refused.id(), refused.method(), refused.error()));
+            caller.send(replies.error(refused.id(), refused.method(), refused.error()));
             return;
         }
-        if (!session.admit()) {
-            reply(session::send, request, new RpcException(TOO_MANY_REQUESTS));
+        if (!caller.admit()) {
+            reply(caller::send, request, new RpcException(ErrorTexts.TOO_MANY_REQUESTS));
             return;
         }
         RpcTarget target = registry.find(request.method());
         if (target == null) {
-            reply(session::send, request, RpcException.invalidParameter("method", request.method() + " method not available"));
+            reply(caller::send, request, RpcException.invalidParameter("method", request.method() + ErrorTexts.METHOD_NOT_AVAILABLE));
             return;
         }
         Object[] arguments;
         try {
-            arguments = arguments(target.descriptor(), request, session);
+            arguments = arguments(target.descriptor(), request, caller);
         } catch (RpcException e) {
-            reply(session::send, request, e);
+            reply(caller::send, request, e);
             return;
         }
         if (target.descriptor().blocking()) {
             try {
-                workers.execute(() -> invoke(target, arguments, request, session::send));
+                workers.execute(() -> invoke(target, arguments, request, caller::send));
             } catch (RejectedExecutionException e) {
                 LOG.warn("RPC worker pool is full; refusing {}", request.method());
-                reply(session::send, request, new RpcException(INTERNAL_ERROR));
+                reply(caller::send, request, new RpcException(ErrorTexts.INTERNAL_ERROR));
             }
         } else {
-            RpcSession.ReplySlot slot = session.reserve();
-            invoke(target, arguments, request, new SlotWriter(slot, session));
+            invoke(target, arguments, request, caller.reserve()::fill);
         }
     }
 
-    private Object[] arguments(MethodDescriptor method, Request request, RpcSession session) {
+    private Object[] arguments(MethodDescriptor method, Request request, Caller caller) {
         Object[] arguments = new Object[method.parameterCount()];
         if (method.payloadIndex() >= 0) {
             arguments[method.payloadIndex()] = binder.bind(request.payload(), method.payloadType());
         }
         if (method.contextIndex() >= 0) {
-            arguments[method.contextIndex()] = session;
+            arguments[method.contextIndex()] = caller.context();
         }
         return arguments;
     }
@@ -106,16 +109,11 @@ public class Dispatcher {
             return;
         }
         if (result instanceof CompletionStage<?> stage) {
-            if (out instanceof SlotWriter slotWriter && !stage.toCompletableFuture().isDone()) {
-                // Do not hold the connection's deliveries for a method still running.
-                out = slotWriter.releaseSlot();
-            }
-            Consumer<String> later = out;
             stage.whenComplete((value, failure) -> {
                 if (failure == null) {
-                    later.accept(replies.response(request.id(), request.method(), value));
+                    out.accept(replies.response(request.id(), request.method(), value));
                 } else {
-                    reply(later, request, failure);
+                    reply(out, request, failure);
                 }
             });
         } else {
@@ -131,7 +129,7 @@ public class Dispatcher {
         } else {
             // The error-mapping interceptor handles method failures; this is the last guard.
             LOG.error("RPC method {} failed", request.method(), cause);
-            error = new RpcException(INTERNAL_ERROR);
+            error = new RpcException(ErrorTexts.INTERNAL_ERROR);
         }
         out.accept(replies.error(request.id(), request.method(), error));
     }
@@ -142,19 +140,5 @@ public class Dispatcher {
             cause = cause.getCause();
         }
         return cause;
-    }
-
-    /** Writes the reply of a non-blocking method into its reserved slot. */
-    private record SlotWriter(RpcSession.ReplySlot slot, RpcSession session) implements Consumer<String> {
-
-        @Override
-        public void accept(String reply) {
-            slot.fill(reply);
-        }
-
-        Consumer<String> releaseSlot() {
-            slot.release();
-            return session::send;
-        }
     }
 }

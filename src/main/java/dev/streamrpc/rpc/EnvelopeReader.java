@@ -1,5 +1,6 @@
 package dev.streamrpc.rpc;
 
+import dev.streamrpc.api.ErrorTexts;
 import dev.streamrpc.api.RpcException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -20,9 +21,6 @@ import java.util.Map;
  */
 final class EnvelopeReader {
 
-    static final String NOT_JSON = "JSON string expected";
-    private static final String NOT_OBJECT = "Malformed message; expected dictionary, got ";
-
     private final YassonJsonb jsonb;
     private final JsonParserFactory parsers = Json.createParserFactory(Map.of());
 
@@ -33,13 +31,13 @@ final class EnvelopeReader {
     Request read(String text) throws RequestRefused {
         JsonValue document = parse(text);
         if (document.getValueType() != JsonValue.ValueType.OBJECT) {
-            throw new RequestRefused(null, null, new RpcException(NOT_OBJECT + pythonTypeName(document, text)));
+            throw new RequestRefused(null, null, new RpcException(ErrorTexts.NOT_AN_OBJECT + pythonTypeName(document, text)));
         }
         JsonObject envelope = document.asJsonObject();
         Map<String, String> errors = new LinkedHashMap<>();
         JsonValue id = envelope.get("id");
         if (!isIdValue(id)) {
-            errors.put("id", "required");
+            errors.put("id", ErrorTexts.REQUIRED);
             id = null;
         }
         JsonValue methodValue = envelope.get("method");
@@ -47,13 +45,13 @@ final class EnvelopeReader {
         if (methodValue != null && methodValue.getValueType() == JsonValue.ValueType.STRING) {
             method = ((JsonString) methodValue).getString();
         } else {
-            errors.put("method", "required");
+            errors.put("method", ErrorTexts.REQUIRED);
         }
         JsonValue payload = envelope.get("payload");
         if (payload == null || payload.getValueType() == JsonValue.ValueType.NULL) {
             payload = JsonValue.EMPTY_JSON_OBJECT;
         } else if (payload.getValueType() != JsonValue.ValueType.OBJECT) {
-            errors.put("payload", "must be an object");
+            errors.put("payload", ErrorTexts.MUST_BE_AN_OBJECT);
         }
         if (!errors.isEmpty()) {
             throw new RequestRefused(id, method, RpcException.invalidParameters(errors));
@@ -79,7 +77,7 @@ final class EnvelopeReader {
     }
 
     private static RequestRefused notJson() {
-        return new RequestRefused(null, null, new RpcException(NOT_JSON));
+        return new RequestRefused(null, null, new RpcException(ErrorTexts.NOT_JSON));
     }
 
     private static boolean isIdValue(JsonValue id) {

@@ -1,5 +1,6 @@
 package dev.streamrpc.rpc;
 
+import dev.streamrpc.api.ErrorTexts;
 import dev.streamrpc.api.RpcException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonStructure;
@@ -18,8 +19,6 @@ import java.lang.reflect.Type;
  */
 final class PayloadBinder {
 
-    static final String INVALID_VALUE = "invalid value";
-
     private final Jsonb jsonb;
 
     PayloadBinder(Jsonb jsonb) {
@@ -35,10 +34,10 @@ final class PayloadBinder {
             return payload;
         }
         try {
-            // Through text: Yasson's tree reader cannot bind JsonValue-typed properties.
+            // Through the payload's text: Yasson's tree reader cannot bind JsonValue-typed properties.
             return jsonb.fromJson(payload.toString(), type);
         } catch (RuntimeException | StackOverflowError e) {
-            throw RpcException.invalidParameter(blame(payload, type), INVALID_VALUE);
+            throw RpcException.invalidParameter(blame(payload, type), ErrorTexts.INVALID_VALUE);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.streamrpc.rpc;
 
+import dev.streamrpc.api.ErrorTexts;
 import dev.streamrpc.api.RpcException;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
@@ -12,8 +13,6 @@ import java.util.Map;
  * (JSON-B's default); {@code response} is always written, as {@code null} when there is none.
  */
 final class ReplyWriter {
-
-    static final String NOT_SERIALISABLE = "JSON object expected";
 
     @JsonbPropertyOrder({"id", "method", "response"})
     public record Response(JsonValue id, String method, Object response) {
@@ -40,7 +39,7 @@ final class ReplyWriter {
         try {
             return jsonb.toJson(new Response(id, method, response));
         } catch (RuntimeException | StackOverflowError e) {
-            return error(id, method, new RpcException(NOT_SERIALISABLE));
+            return error(id, method, new RpcException(ErrorTexts.NOT_SERIALISABLE));
         }
     }
 

@@ -1,9 +1,10 @@
 package dev.streamrpc.rpc;
 
+import dev.streamrpc.config.Settings;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
@@ -13,51 +14,37 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The bounded pool that runs blocking RPC methods, so that a slow method holds up neither
- * the connection's I/O thread nor any other connection.
+ * the connection's I/O thread nor any other connection. It runs nothing else: closing
+ * connections never waits behind queued calls. When {@code stream.rpc-queue} calls already
+ * wait, {@link #execute} refuses the next one.
  */
 @ApplicationScoped
 public class RpcWorkers implements Executor {
 
     @Inject
-    @ConfigProperty(name = "stream.rpc-workers", defaultValue = "64")
-    int threads;
+    Settings settings;
 
-    @Inject
-    @ConfigProperty(name = "stream.rpc-queue", defaultValue = "10000")
-    int queue;
+    private ThreadPoolExecutor pool;
 
-    private volatile ThreadPoolExecutor pool;
+    @PostConstruct
+    void start() {
+        AtomicInteger count = new AtomicInteger();
+        pool = new ThreadPoolExecutor(settings.rpcWorkers(), settings.rpcWorkers(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(settings.rpcQueue()), r -> {
+                    Thread t = new Thread(r, "rpc-worker-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+    }
 
     @Override
     public void execute(Runnable task) {
-        pool().execute(task);
-    }
-
-    private ThreadPoolExecutor pool() {
-        ThreadPoolExecutor current = pool;
-        if (current == null) {
-            synchronized (this) {
-                if (pool == null) {
-                    AtomicInteger count = new AtomicInteger();
-                    pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                            new ArrayBlockingQueue<>(queue), r -> {
-                                Thread t = new Thread(r, "rpc-worker-" + count.incrementAndGet());
-                                t.setDaemon(true);
-                                return t;
-                            });
-                    pool.allowCoreThreadTimeOut(true);
-                }
-                current = pool;
-            }
-        }
-        return current;
+        pool.execute(task);
     }
 
     @PreDestroy
     void shutdown() {
-        ThreadPoolExecutor current = pool;
-        if (current != null) {
-            current.shutdown();
-        }
+        pool.shutdown();
     }
 }

@@ -1,5 +1,6 @@
 package dev.streamrpc.rpc;
 
+import dev.streamrpc.api.ErrorTexts;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -37,7 +38,7 @@ public final class ViolationMapper {
         Class<? extends Annotation> constraint = violation.getConstraintDescriptor().getAnnotation().annotationType();
         boolean requiredKind = constraint == NotNull.class || constraint == NotBlank.class || constraint == NotEmpty.class;
         if (requiredKind && violation.getInvalidValue() == null) {
-            return "required";
+            return ErrorTexts.REQUIRED;
         }
         return violation.getMessage();
     }

@@ -2,13 +2,13 @@ package dev.streamrpc.transport;
 
 import dev.streamrpc.api.ConnectionAuthenticator;
 import dev.streamrpc.api.HandshakeRefused;
+import dev.streamrpc.config.Settings;
 import dev.streamrpc.pubsub.SocketsManager;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.security.Principal;
 import java.util.Map;
@@ -34,12 +34,7 @@ public class Handshakes {
     Instance<ConnectionAuthenticator> authenticators;
 
     @Inject
-    @ConfigProperty(name = "stream.max-connections", defaultValue = "20000")
-    int maxConnections;
-
-    @Inject
-    @ConfigProperty(name = "stream.allowed-origins", defaultValue = "self")
-    String allowedOrigins;
+    Settings settings;
 
     private final Map<String, Principal> principals = new ConcurrentHashMap<>();
     private OriginPolicy origins;
@@ -47,7 +42,7 @@ public class Handshakes {
 
     @PostConstruct
     void init() {
-        origins = new OriginPolicy(allowedOrigins);
+        origins = new OriginPolicy(settings.allowedOrigins());
         authenticator = authenticators.isResolvable() ? authenticators.get() : null;
     }
 
@@ -72,7 +67,7 @@ public class Handshakes {
         if (sockets.stopping()) {
             return Admission.refuse(503, "shutting down");
         }
-        if (sockets.connections() >= maxConnections) {
+        if (sockets.connections() >= settings.maxConnections()) {
             return Admission.refuse(503, "too many connections");
         }
         if (!origins.allows(request.getHeader("Origin"), request.getHeader("Host"))) {

@@ -13,7 +13,8 @@ import java.nio.ByteBuffer;
 /**
  * Sends through Jetty's core session: each connection's frame wraps the same UTF-8 bytes (no
  * encoding per subscriber), and frames sent with {@code more} are batched by Jetty and
- * written with the last one. Loaded only on Jetty, through {@link Senders}.
+ * written with the last one. Closing and aborting never block. Loaded only on Jetty, through
+ * {@link Senders}.
  */
 final class JettySender implements Outbox.Sender {
 
@@ -35,5 +36,15 @@ final class JettySender implements Outbox.Sender {
     @Override
     public int maxBatch() {
         return MAX_BATCH;
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        session.close(code, reason, Callback.NOOP);
+    }
+
+    @Override
+    public void abort() {
+        session.abort();
     }
 }

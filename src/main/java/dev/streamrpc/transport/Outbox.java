@@ -1,22 +1,29 @@
 package dev.streamrpc.transport;
 
 import dev.streamrpc.broker.EncodedMessage;
-import dev.streamrpc.rpc.RpcSession;
+import dev.streamrpc.pubsub.CloseStatus;
+import dev.streamrpc.rpc.Caller;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntConsumer;
 
 /**
- * One connection's bounded outbound queue. Offers never block: they queue under a short lock
- * and at most one send is in flight, written outside the lock. When the queued bytes would
- * pass the limit, everything queued is dropped and the overflow action (closing the
- * connection) runs once; nobody else is slowed.
+ * One connection's bounded outbound queue, and the one place that decides when it closes.
  *
- * <p>A reserved slot holds back what is queued after it until it is filled or released; the
- * dispatcher uses one so that a reply reaches the client before messages that a request
- * caused (such as the first message of a new subscription).
+ * <p>Offers never block: they queue under a short lock, and at most one send (or batch) is
+ * in flight, written outside the lock. The byte limit covers everything accepted and not yet
+ * written, the batch in flight included: bytes leave the count only when the container
+ * reports them written. An offer past the limit starts closing the connection as a slow
+ * consumer: what is queued is dropped, and the close frame follows once the send in flight
+ * completes. Whatever starts the closing (overflow, {@link #close}, a failed send), it
+ * happens once, the listener hears of it once, and the close frame is sent at most once,
+ * never while a send is in flight: the portable Jakarta send path cannot queue a close
+ * behind a running send (Tomcat drops the connection without a close frame).
+ *
+ * <p>A reserved slot holds back what is queued after it until it is filled; the dispatcher
+ * uses one so that a reply reaches the client before messages that a request caused (such as
+ * the first message of a new subscription). A closing that flushes (shutdown) waits for it.
  */
 final class Outbox {
 
@@ -25,13 +32,19 @@ final class Outbox {
      * row, all but the last with {@code more = true}, and writes them together after the last.
      */
     interface Sender {
-        /** Calls {@code done} (may be null for a message with {@code more}) once the message is written or has failed. */
+        /** Calls {@code done} (null for a message with {@code more}) once the message is written or has failed. */
         void send(EncodedMessage message, boolean more, SendDone done);
 
         /** How many messages may go in one batch; 1 for a sender that writes one at a time. */
         default int maxBatch() {
             return 1;
         }
+
+        /** Sends the close frame; never blocks. Called at most once, with nothing in flight. */
+        void close(int code, String reason);
+
+        /** Drops the connection without a close handshake; never blocks. */
+        void abort();
     }
 
     @FunctionalInterface
@@ -39,71 +52,118 @@ final class Outbox {
         void done(Throwable failure);
     }
 
+    /** Hears once that the outbox started closing, and why. */
+    @FunctionalInterface
+    interface ClosingListener {
+        /** @param dropped messages accepted and dropped unwritten */
+        void closing(CloseStatus status, int dropped);
+    }
+
     private final Object lock = new Object();
     private final ArrayDeque<Slot> queue = new ArrayDeque<>();
     private final Sender sender;
-    private final long maxQueuedBytes;
-    private final IntConsumer onOverflow;
-    private long queuedBytes;      // guarded by lock
-    private boolean sending;       // guarded by lock: a send is in flight
-    private boolean pumping;       // guarded by lock: a thread is in pump()
-    private boolean closed;        // guarded by lock
+    private final long maxBytes;
+    private final ClosingListener listener;
+    private long bytes;             // guarded by lock: accepted and not yet written, in flight included
+    private long inFlight;          // guarded by lock: bytes of the send in flight
+    private boolean sending;        // guarded by lock: a send is in flight
+    private boolean pumping;        // guarded by lock: a thread is in drain()
+    private CloseStatus closing;    // guarded by lock: set once
+    private boolean closeSent;      // guarded by lock
+    private boolean terminated;     // guarded by lock: the container closed the connection
 
-    /** {@code onOverflow} is given how many messages were dropped, the refused one included. */
-    Outbox(Sender sender, long maxQueuedBytes, IntConsumer onOverflow) {
+    Outbox(Sender sender, long maxBytes, ClosingListener listener) {
         this.sender = sender;
-        this.maxQueuedBytes = maxQueuedBytes;
-        this.onOverflow = onOverflow;
+        this.maxBytes = maxBytes;
+        this.listener = listener;
     }
 
     void offer(EncodedMessage message) {
-        enqueue(new Slot(message));
-    }
-
-    RpcSession.ReplySlot reserve() {
-        Slot slot = new Slot(null);
-        slot.pending = true;
-        enqueue(slot);
-        return slot;
-    }
-
-    /** Drops what is queued, and returns how many messages that was; later offers are ignored. */
-    int close() {
+        Slot slot = new Slot(message, false);
+        boolean start;
+        int dropped;
         synchronized (lock) {
-            closed = true;
-            int dropped = (int) queue.stream().filter(slot -> slot.message != null).count();
-            queue.clear();
-            queuedBytes = 0;
-            return dropped;
-        }
-    }
-
-    long queuedBytes() {
-        synchronized (lock) {
-            return queuedBytes;
-        }
-    }
-
-    private void enqueue(Slot slot) {
-        boolean overflow;
-        boolean start = false;
-        synchronized (lock) {
-            if (closed) {
+            if (closing != null || terminated) {
                 return;
             }
-            overflow = queuedBytes + slot.size() > maxQueuedBytes;
-            if (!overflow) {
+            if (bytes + slot.size() > maxBytes) {
+                dropped = startClosingLocked(CloseStatus.SLOW_CONSUMER) + 1;
+                start = false;
+            } else {
                 queue.add(slot);
-                queuedBytes += slot.size();
-                // While a send is in flight its completion drains the queue: nothing to start here.
+                bytes += slot.size();
                 start = claimPumpLocked();
+                dropped = -1;
             }
         }
-        if (overflow) {
-            onOverflow.accept(close() + 1);
+        if (dropped >= 0) {
+            listener.closing(CloseStatus.SLOW_CONSUMER, dropped);
+            closeIfDrained();
         } else if (start) {
             drain();
         }
+    }
+
+    Caller.ReplySlot reserve() {
+        Slot slot = new Slot(null, true);
+        synchronized (lock) {
+            if (closing == null && !terminated) {
+                queue.add(slot);
+            }
+        }
+        return slot;
+    }
+
+    /** Starts closing with {@code status}; false when closing had already started. */
+    boolean close(CloseStatus status) {
+        int dropped;
+        synchronized (lock) {
+            if (closing != null || terminated) {
+                return false;
+            }
+            dropped = startClosingLocked(status);
+        }
+        listener.closing(status, dropped);
+        closeIfDrained();
+        return true;
+    }
+
+    /** The container has closed the connection: nothing more is sent. */
+    void terminate() {
+        synchronized (lock) {
+            terminated = true;
+            queue.clear();
+        }
+    }
+
+    /** Sets the closing status; drops the queue unless the status flushes. Returns how many messages were dropped. */
+    private int startClosingLocked(CloseStatus status) {
+        closing = status;
+        if (status.flush()) {
+            return 0;
+        }
+        int dropped = 0;
+        for (Slot slot : queue) {
+            if (slot.message != null) {
+                dropped++;
+                bytes -= slot.size();
+            }
+        }
+        queue.clear();
+        return dropped;
+    }
+
+    /** Sends the close frame once closing has started and nothing is queued or in flight. */
+    private void closeIfDrained() {
+        CloseStatus status;
+        synchronized (lock) {
+            if (closing == null || closeSent || terminated || sending || pumping || !queue.isEmpty()) {
+                return;
+            }
+            closeSent = true;
+            status = closing;
+        }
+        sender.close(status.code(), status.reason());
     }
 
     /** Takes the pumping role if nobody holds it and nothing is in flight; the caller holds the lock. */
@@ -115,11 +175,6 @@ final class Outbox {
         return true;
     }
 
-    /**
-     * Starts sends (one batch at a time) until the queue is empty, blocked by a pending slot,
-     * or a send is in flight. A send that completes on the calling thread only clears
-     * {@code sending}, and the loop goes on, so a long queue does not grow the stack.
-     */
     private void pump() {
         synchronized (lock) {
             if (!claimPumpLocked()) {
@@ -129,27 +184,32 @@ final class Outbox {
         drain();
     }
 
-    /** The pumping role's loop; see {@link #pump()}. */
+    /**
+     * The pumping role's loop: starts sends (one batch at a time) until the queue is empty,
+     * blocked by a pending slot, or a send is in flight. A send that completes on the calling
+     * thread only clears {@code sending}, and the loop goes on, so a long queue does not grow
+     * the stack.
+     */
     private void drain() {
         List<EncodedMessage> batch = new ArrayList<>();
         while (true) {
             synchronized (lock) {
-                while (!sending && !closed && batch.size() < sender.maxBatch()) {
+                long size = 0;
+                while (!sending && !terminated && batch.size() < sender.maxBatch()) {
                     Slot head = queue.peek();
                     if (head == null || head.pending) {
                         break;
                     }
                     queue.poll();
-                    queuedBytes -= head.size();
-                    if (head.message != null) { // else a released slot
-                        batch.add(head.message);
-                    }
+                    batch.add(head.message);
+                    size += head.size();
                 }
                 if (batch.isEmpty()) {
                     pumping = false;
-                    return;
+                    break;
                 }
                 sending = true;
+                inFlight = size;
             }
             try {
                 int last = batch.size() - 1;
@@ -162,31 +222,49 @@ final class Outbox {
             }
             batch.clear();
         }
+        closeIfDrained();
     }
 
     private void sent(Throwable failure) {
-        boolean start;
+        boolean start = false;
+        boolean abort = false;
+        int dropped = -1;
         synchronized (lock) {
             sending = false;
-            if (failure != null) {
-                // The transport reports the failure and closes the connection itself.
-                closed = true;
+            bytes -= inFlight;
+            inFlight = 0;
+            if (failure == null) {
+                start = claimPumpLocked();
+            } else if (!terminated && !closeSent) {
+                // The connection is broken: no close handshake is possible, so drop it.
+                if (closing == null) {
+                    dropped = startClosingLocked(CloseStatus.SERVER_ERROR);
+                }
                 queue.clear();
-                queuedBytes = 0;
+                closeSent = true;
+                abort = true;
             }
-            start = claimPumpLocked();
         }
-        if (start) {
+        if (dropped >= 0) {
+            listener.closing(CloseStatus.SERVER_ERROR, dropped);
+        }
+        if (abort) {
+            sender.abort();
+        } else if (start) {
             drain();
+        } else {
+            closeIfDrained();
         }
     }
 
-    private final class Slot implements RpcSession.ReplySlot {
+    /** A queued message, or a reserved place for a reply. */
+    private final class Slot implements Caller.ReplySlot {
         private EncodedMessage message;   // guarded by lock once queued
         private boolean pending;          // guarded by lock once queued
 
-        Slot(EncodedMessage message) {
+        Slot(EncodedMessage message, boolean pending) {
             this.message = message;
+            this.pending = pending;
         }
 
         int size() {
@@ -196,29 +274,26 @@ final class Outbox {
         @Override
         public void fill(String reply) {
             EncodedMessage filled = EncodedMessage.of(reply);
-            boolean overflow;
+            int dropped = -1;
             synchronized (lock) {
-                if (closed || !pending) {
-                    return;
+                if (!pending || terminated || closing != null && !closing.flush()) {
+                    return;   // closed without flushing: the reply is dropped with the rest
                 }
-                overflow = queuedBytes + filled.size() > maxQueuedBytes;
-                message = filled;
-                pending = false;
-                queuedBytes += filled.size();
+                if (bytes + filled.size() > maxBytes && closing == null) {
+                    dropped = startClosingLocked(CloseStatus.SLOW_CONSUMER) + 1;
+                } else {
+                    message = filled;
+                    pending = false;
+                    bytes += filled.size();
+                }
             }
-            if (overflow) {
-                onOverflow.accept(close() + 1);
+            if (dropped >= 0) {
+                listener.closing(CloseStatus.SLOW_CONSUMER, dropped);
+                closeIfDrained();
             } else {
                 pump();
+                closeIfDrained();
             }
-        }
-
-        @Override
-        public void release() {
-            synchronized (lock) {
-                pending = false;
-            }
-            pump();
         }
     }
 }

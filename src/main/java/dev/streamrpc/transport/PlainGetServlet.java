@@ -1,6 +1,6 @@
 package dev.streamrpc.transport;
 
-import jakarta.enterprise.inject.spi.CDI;
+import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -12,19 +12,22 @@ import java.util.Map;
 
 /**
  * Answers a plain HTTP request to {@code /stream} (no WebSocket upgrade) with 400 and a JSON
- * body. Upgrade requests never reach it: the container's WebSocket filter takes them first.
+ * body. Upgrade requests never reach it: {@link HandshakeGuard} refuses or admits them, and
+ * the container's WebSocket filter upgrades the admitted ones before the servlet.
  */
 @WebServlet("/stream")
 public class PlainGetServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
+    @Inject
+    transient Jsonb jsonb;
+
     private String body;
 
-    /** Looked up rather than injected: servlet injection needs container-specific wiring. */
     @Override
     public void init() {
-        body = CDI.current().select(Jsonb.class).get().toJson(Map.of("message", "Unable to open websocket connection"));
+        body = jsonb.toJson(Map.of("message", "Unable to open websocket connection"));
     }
 
     @Override

@@ -1,16 +1,15 @@
 package dev.streamrpc.transport;
 
-import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.Executor;
+
 /**
- * The seam between the outbox and the container. On Jetty, {@link JettySender} writes the
- * message's UTF-8 bytes, encoded once per publication, straight into Jetty's frames and
- * batches a backlog into one write. Anywhere else (Tomcat, or Jetty with its classes hidden
- * from the web app), the portable Jakarta {@code sendText}, one message at a time, which
- * encodes the text again for each connection.
+ * The seam between the outbox and the container: {@link JettySender} on Jetty (shared UTF-8
+ * bytes, batched writes), {@link JakartaSender} anywhere else, or when Jetty's classes are
+ * hidden from the web app, or when {@code stream.send-path=jakarta} asks for it.
  */
 final class Senders {
 
@@ -21,8 +20,8 @@ final class Senders {
     private Senders() {
     }
 
-    static Outbox.Sender of(Session session) {
-        if (!jettyUnavailable && isJetty(session.getClass())) {
+    static Outbox.Sender of(Session session, boolean portableOnly, Executor closer) {
+        if (!portableOnly && !jettyUnavailable && isJetty(session.getClass())) {
             try {
                 return new JettySender(session);
             } catch (LinkageError e) {
@@ -30,15 +29,7 @@ final class Senders {
                 LOG.info("Jetty's WebSocket classes are hidden from the web app; using the portable Jakarta send path");
             }
         }
-        return jakarta(session.getAsyncRemote());
-    }
-
-    static Outbox.Sender jakarta(RemoteEndpoint.Async remote) {
-        return (message, more, done) -> remote.sendText(message.text(), result -> {
-            if (done != null) {
-                done.done(result.getException());
-            }
-        });
+        return new JakartaSender(session, closer);
     }
 
     private static boolean isJetty(Class<?> type) {

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public class StreamConfigurator extends ServerEndpointConfig.Configurator {
 
-    private volatile Connections connections;
+    private volatile Transport transport;
     private volatile Handshakes handshakes;
 
     /** Moves the principal that {@link HandshakeGuard} admitted into the new session's properties. */
@@ -52,10 +52,10 @@ public class StreamConfigurator extends ServerEndpointConfig.Configurator {
 
     @Override
     public <T> T getEndpointInstance(Class<T> endpointClass) {
-        Connections current = connections;
+        Transport current = transport;
         if (current == null) {
-            current = CDI.current().select(Connections.class).get();
-            connections = current;
+            current = CDI.current().select(Transport.class).get();
+            transport = current;
         }
         return endpointClass.cast(new StreamEndpoint(current));
     }

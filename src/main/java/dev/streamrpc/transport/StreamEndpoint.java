@@ -1,5 +1,6 @@
 package dev.streamrpc.transport;
 
+import dev.streamrpc.pubsub.CloseStatus;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -10,45 +11,60 @@ import jakarta.websocket.server.ServerEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * The {@code /stream} endpoint: one instance per connection, a thin adapter from Jakarta
- * WebSocket callbacks to {@link Connections}. The container calls {@code onText} for one
- * connection at a time, so a connection's requests are seen in order.
+ * The {@code /stream} endpoint: one instance per connection, a thin adapter from the
+ * container's callbacks to its {@link Connection}. The container calls {@code onText} for
+ * one connection at a time, so a connection's requests are seen in order.
  */
 @ServerEndpoint(value = "/stream", configurator = StreamConfigurator.class)
 public class StreamEndpoint {
 
-    /** Status 1003: the protocol speaks text frames only. */
-    static final int UNSUPPORTED_DATA = 1003;
     private static final Logger LOG = LoggerFactory.getLogger(StreamEndpoint.class);
 
-    private final Connections connections;
-    private WebSocketConnection connection;
+    private final Transport transport;
+    private Connection connection;   // null until opened, and if opening failed
 
-    StreamEndpoint(Connections connections) {
-        this.connections = connections;
+    StreamEndpoint(Transport transport) {
+        this.transport = transport;
     }
 
     @OnOpen
     public void onOpen(Session session) {
-        connection = connections.open(session);
+        try {
+            connection = transport.open(session);
+        } catch (RuntimeException e) {
+            LOG.error("Could not open a connection; closing it", e);
+            try {
+                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(CloseStatus.SERVER_ERROR.code()),
+                        CloseStatus.SERVER_ERROR.reason()));
+            } catch (IOException | RuntimeException closing) {
+                LOG.debug("Closing a connection that failed to open failed too", closing);
+            }
+        }
     }
 
     @OnMessage
     public void onText(String frame) {
-        connections.onText(connection, frame);
+        if (connection != null) {
+            connection.onText(frame);
+        }
     }
 
     @OnMessage
     public void onBinary(ByteBuffer frame) {
-        connection.close(UNSUPPORTED_DATA, "text frames only");
+        if (connection != null) {
+            connection.close(CloseStatus.BINARY_FRAME);
+        }
     }
 
     @OnClose
     public void onClose(CloseReason reason) {
-        connections.closed(connection, reason);
+        if (connection != null) {
+            connection.onClosed(reason.getCloseCode().getCode(), reason.getReasonPhrase());
+        }
     }
 
     @OnError

@@ -5,7 +5,7 @@ import dev.streamrpc.broker.memory.MemoryBroker;
 class MemoryBrokerContractTest extends BrokerContract {
 
     @Override
-    protected Broker newBroker() {
-        return new MemoryBroker();
+    protected Broker newBroker(PendingBytes pending) {
+        return new MemoryBroker(pending);
     }
 }

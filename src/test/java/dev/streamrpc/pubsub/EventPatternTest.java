@@ -1,6 +1,9 @@
 package dev.streamrpc.pubsub;
 
 import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,8 +29,10 @@ class EventPatternTest {
         "a.b|a.b|true", "a.b|aXb|false", "a+|aa|false", "a+|a+|true", "(x)|(x)|true", "$^|$^|true", "a{2}|aa|false",
         // whole-name matching, and the empty name
         "*|anything|true", "*||true", "?*||false", "trade.*|trade.btc|true", "trade.*|xtrade.btc|false", "trade|trade.btc|false",
-        // wildcards match any character, non-ASCII included
-        "?|é|true", "caf?|café|true",
+        // wildcards match any character, non-ASCII included; a character is a code point
+        "?|é|true", "caf?|café|true", "?|😀|true", "??|😀|false", "[😀-😂]|😁|true",
+        // stars in runs and in the middle
+        "a**b|ab|true", "*a*b*|xxaxxbxx|true", "*a*b|xxaxxbxx|false", "a*b*c|abbbc|true", "a*b*c|acb|false",
     })
     void matchesLikeRedis(String pattern, String event, boolean expected) {
         assertThat(EventPattern.compile(pattern).matches(event == null ? "" : event)).isEqualTo(expected);
@@ -43,5 +48,56 @@ class EventPatternTest {
     @ValueSource(strings = {"[abc", "h[ae", "[", "[]", "[^]", "abc\\", "[a\\"})
     void malformedPatternsAreRefused(String pattern) {
         assertThatThrownBy(() -> EventPattern.compile(pattern)).isInstanceOf(EventPattern.Malformed.class);
+    }
+
+    @Test
+    void patternsUpTo256CharactersAreAcceptedAndLongerOnesRefused() {
+        assertThat(EventPattern.compile("é".repeat(256)).matches("é".repeat(256))).isTrue();
+        assertThatThrownBy(() -> EventPattern.compile("a".repeat(257))).isInstanceOf(EventPattern.Malformed.class);
+    }
+
+    /**
+     * The pattern that makes a backtracking regular expression run for minutes: with the
+     * two-pointer matcher it is a few tens of thousands of steps. Not a timing test: the
+     * suite's own timeout would be the only failure, and a regex took over 30 s here.
+     */
+    @Test
+    void theWorstCasePatternsMatchWithoutBacktrackingBlowUp() {
+        EventPattern stars = EventPattern.compile("*a".repeat(127) + "b");
+        String event = "a".repeat(256);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(stars.matches(event)).isFalse();
+        }
+        assertThat(stars.matches("a".repeat(127) + "b")).isTrue();
+    }
+
+    /** Agrees with a straightforward regular-expression translation on many small random cases. */
+    @Test
+    void agreesWithARegularExpressionTranslationOnRandomCases() {
+        Random random = new Random(42);
+        String alphabet = "ab.";
+        String[] pieces = {"a", "b", ".", "*", "?", "[ab]", "[^a]", "[a-b]", "\\*"};
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder pattern = new StringBuilder();
+            StringBuilder regex = new StringBuilder();
+            for (int i = random.nextInt(6); i > 0; i--) {
+                String piece = pieces[random.nextInt(pieces.length)];
+                pattern.append(piece);
+                regex.append(switch (piece) {
+                    case "*" -> ".*";
+                    case "?" -> ".";
+                    case "." -> "\\.";
+                    case "\\*" -> "\\*";
+                    default -> piece;
+                });
+            }
+            StringBuilder event = new StringBuilder();
+            for (int i = random.nextInt(7); i > 0; i--) {
+                event.append(random.nextInt(8) == 0 ? '*' : alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            boolean expected = Pattern.compile(regex.toString(), Pattern.DOTALL).matcher(event).matches();
+            assertThat(EventPattern.compile(pattern.toString()).matches(event.toString()))
+                    .as("%s ~ %s", pattern, event).isEqualTo(expected);
+        }
     }
 }

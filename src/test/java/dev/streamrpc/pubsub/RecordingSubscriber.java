@@ -5,15 +5,16 @@ import dev.streamrpc.broker.EncodedMessage;
 import java.security.Principal;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A subscriber that keeps what it is given, for hub tests. */
 class RecordingSubscriber implements Subscriber {
 
     final List<EncodedMessage> received = new CopyOnWriteArrayList<>();
-    volatile int closeCode;
+    volatile CloseStatus closedWith;
     private final String id;
-
 
     RecordingSubscriber(String id) {
         this.id = id;
@@ -35,8 +36,9 @@ class RecordingSubscriber implements Subscriber {
     }
 
     @Override
-    public void close(int code, String reason) {
-        closeCode = code;
+    public CompletionStage<Void> close(CloseStatus status) {
+        closedWith = status;
+        return CompletableFuture.completedFuture(null);
     }
 
     List<String> texts() {

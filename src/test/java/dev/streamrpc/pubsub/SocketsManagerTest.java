@@ -5,18 +5,25 @@ import dev.streamrpc.api.ChannelAuthorizer;
 import dev.streamrpc.api.ChannelDeactivated;
 import dev.streamrpc.api.ChannelException;
 import dev.streamrpc.api.ConnectionChannels;
+import dev.streamrpc.api.ErrorTexts;
 import dev.streamrpc.broker.Broker;
 import dev.streamrpc.broker.BrokerCallback;
 import dev.streamrpc.broker.EncodedMessage;
+import dev.streamrpc.broker.PendingBytes;
 import dev.streamrpc.broker.memory.MemoryBroker;
+import dev.streamrpc.testing.TestSettings;
 import jakarta.json.bind.JsonbBuilder;
 import org.junit.jupiter.api.Test;
 
+import java.security.Principal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -24,39 +31,65 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The hub on its own: fan-out, channel transitions, cleanup, and concurrency. */
+/** The hub on its own: fan-out, channel transitions, the broker's answers, cleanup, and concurrency. */
 class SocketsManagerTest {
 
-    /** The in-memory broker, counting the hub's subscribe and unsubscribe calls. */
-    static final class CountingBroker implements Broker {
-        final MemoryBroker delegate = new MemoryBroker();
-        final AtomicInteger subscribes = new AtomicInteger();
-        final AtomicInteger unsubscribes = new AtomicInteger();
+    /**
+     * The in-memory broker, recording the hub's subscribe and unsubscribe calls in order; a
+     * channel named in {@code held} gets no answer until the test gives one.
+     */
+    static final class RecordingBroker implements Broker {
+        final PendingBytes pending = new PendingBytes(1 << 30);
+        final MemoryBroker delegate = new MemoryBroker(pending);
+        final List<String> calls = new CopyOnWriteArrayList<>();
+        final Map<String, CompletableFuture<Void>> held = new java.util.concurrent.ConcurrentHashMap<>();
+        volatile boolean closed;
 
         @Override public void start(BrokerCallback callback) { delegate.start(callback); }
-        @Override public void publish(String channel, String event, EncodedMessage message) throws dev.streamrpc.broker.CannotPublish {
-            delegate.publish(channel, event, message);
+        @Override public CompletionStage<Void> publish(String channel, String event, EncodedMessage message) {
+            return delegate.publish(channel, event, message);
         }
-        @Override public void subscribe(String channel) { subscribes.incrementAndGet(); delegate.subscribe(channel); }
-        @Override public void unsubscribe(String channel) { unsubscribes.incrementAndGet(); delegate.unsubscribe(channel); }
-        @Override public void close() { delegate.close(); }
+        @Override public CompletionStage<Void> subscribe(String channel) {
+            calls.add("subscribe " + channel);
+            CompletableFuture<Void> answer = held.get(channel);
+            return answer == null ? delegate.subscribe(channel) : answer.thenCompose(ok -> delegate.subscribe(channel));
+        }
+        @Override public CompletionStage<Void> unsubscribe(String channel) {
+            calls.add("unsubscribe " + channel);
+            return delegate.unsubscribe(channel);
+        }
+        @Override public void close() { closed = true; delegate.close(); }
     }
 
-    private final CountingBroker broker = new CountingBroker();
+    private final RecordingBroker broker = new RecordingBroker();
     private final List<Object> events = new CopyOnWriteArrayList<>();
-    private final SocketsManager manager = new SocketsManager();
+    private final SocketsManager manager = manager("stream.broker.timeout=PT0.5S");
 
-    SocketsManagerTest() {
-        manager.start(broker, JsonbBuilder.create(), events::add, new ChannelAuthorizer() { }, "[a-z0-9_\\-.:]{1,200}", 256);
+    private SocketsManager manager(String... settings) {
+        SocketsManager created = new SocketsManager();
+        created.broker = broker;
+        created.jsonb = JsonbBuilder.create();
+        created.settings = TestSettings.of(settings);
+        created.pending = broker.pending;
+        created.start(events::add, new ChannelAuthorizer() { });
+        return created;
     }
 
     private ConnectionChannels join(RecordingSubscriber subscriber) {
         return manager.register(subscriber);
+    }
+
+    private static Map<String, List<String>> subscribed(ConnectionChannels channels, String channel, String pattern) {
+        return channels.subscribe(channel, pattern).toCompletableFuture().join();
+    }
+
+    private void publish(String channel, String event, Object data) {
+        manager.publish(channel, event, data).toCompletableFuture().join();
     }
 
     @Test
@@ -64,10 +97,10 @@ class SocketsManagerTest {
         List<RecordingSubscriber> subscribers = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             RecordingSubscriber subscriber = new RecordingSubscriber("s" + i);
-            join(subscriber).subscribe("prices", i % 2 == 0 ? "*" : "trade.*");
+            subscribed(join(subscriber), "prices", i % 2 == 0 ? "*" : "trade.*");
             subscribers.add(subscriber);
         }
-        manager.publish("prices", "trade.btc", Map.of("price", 1));
+        publish("prices", "trade.btc", Map.of("price", 1));
         EncodedMessage first = subscribers.get(0).received.get(0);
         assertThat(first.text()).isEqualTo("{\"channel\":\"prices\",\"event\":\"trade.btc\",\"data\":{\"price\":1}}");
         for (RecordingSubscriber subscriber : subscribers) {
@@ -82,30 +115,122 @@ class SocketsManagerTest {
         RecordingSubscriber other = new RecordingSubscriber("other");
         RecordingSubscriber none = new RecordingSubscriber("none");
         ConnectionChannels channels = join(both);
-        channels.subscribe("c", "a*");
-        channels.subscribe("c", "*b");
-        join(other).subscribe("c", "ab");
-        join(none).subscribe("c", "x*");
-        manager.publish("c", "ab", 1);
+        subscribed(channels, "c", "a*");
+        subscribed(channels, "c", "*b");
+        subscribed(join(other), "c", "ab");
+        subscribed(join(none), "c", "x*");
+        publish("c", "ab", 1);
         assertThat(both.received).hasSize(1);
         assertThat(other.received).hasSize(1);
         assertThat(none.received).isEmpty();
     }
 
     @Test
+    void membersMovingBetweenPatternSetsKeepReceivingExactlyWhatTheyHold() {
+        RecordingSubscriber a = new RecordingSubscriber("a");
+        RecordingSubscriber b = new RecordingSubscriber("b");
+        ConnectionChannels channelsA = join(a);
+        ConnectionChannels channelsB = join(b);
+        subscribed(channelsA, "g", "x");
+        subscribed(channelsB, "g", "x");
+        subscribed(channelsA, "g", "y");          // a moves to the group {x, y}; b stays in {x}
+        channelsB.unsubscribe("g", "x");          // b leaves; the group {x} empties
+        subscribed(channelsB, "g", "y");          // b joins the group {y}
+        channelsA.unsubscribe("g", "x");          // a moves to {y} too
+        publish("g", "x", 1);
+        publish("g", "y", 2);
+        assertThat(a.texts()).containsExactly("{\"channel\":\"g\",\"event\":\"y\",\"data\":2}");
+        assertThat(b.texts()).containsExactly("{\"channel\":\"g\",\"event\":\"y\",\"data\":2}");
+        assertThat(manager.serverInfo().channels()).isEqualTo(Map.of("g", Map.of("y", 2)));
+    }
+
+    @Test
     void theFirstAndLastSubscriberTransitionsSubscribeAndUnsubscribeTheBrokerOnce() {
         RecordingSubscriber a = new RecordingSubscriber("a");
         RecordingSubscriber b = new RecordingSubscriber("b");
-        join(a).subscribe("t", "*");
-        join(b).subscribe("t", "x");
-        assertThat(broker.subscribes).hasValue(1);
+        subscribed(join(a), "t", "*");
+        subscribed(join(b), "t", "x");
+        assertThat(broker.calls).containsExactly("subscribe t");
         assertThat(events).filteredOn(ChannelActivated.class::isInstance).containsExactly(new ChannelActivated("t"));
         manager.unregister(a);
-        assertThat(broker.unsubscribes).hasValue(0);
+        assertThat(broker.calls).containsExactly("subscribe t");
         manager.unregister(b);
-        assertThat(broker.unsubscribes).hasValue(1);
+        assertThat(broker.calls).containsExactly("subscribe t", "unsubscribe t");
         assertThat(events).contains(new ChannelDeactivated("t"));
         assertThat(manager.serverInfo().channels()).isEmpty();
+    }
+
+    @Test
+    void aBrokerThatNeverConfirmsFailsTheSubscribeAndHoldsNobodyUp() {
+        broker.held.put("stuck", new CompletableFuture<>());   // never answered
+        RecordingSubscriber subscriber = new RecordingSubscriber("s");
+        ConnectionChannels channels = join(subscriber);
+
+        CompletableFuture<Map<String, List<String>>> pending = channels.subscribe("stuck", "*").toCompletableFuture();
+        assertThat(pending).as("the subscribe returns at once, waiting for the broker").isNotDone();
+        // Meanwhile other channels, and the same connection, are served.
+        assertThat(subscribed(channels, "free", "*")).containsKeys("stuck", "free");
+        publish("free", "e", 1);
+        assertThat(subscriber.received).hasSize(1);
+
+        assertThatThrownBy(pending::join).hasCauseInstanceOf(ChannelException.class)
+                .cause().hasMessage(ErrorTexts.CANNOT_SUBSCRIBE);
+        assertThat(channels.subscriptions()).isEqualTo(Map.of("free", List.of("*")));
+        assertThat(manager.serverInfo().channels()).isEqualTo(Map.of("free", Map.of("*", 1)));
+    }
+
+    @Test
+    void subscribersOfAChannelTheBrokerHasNotConfirmedWaitForTheSameConfirmationAndGetNothingBefore() {
+        CompletableFuture<Void> confirmation = new CompletableFuture<>();
+        broker.held.put("c", confirmation);
+        RecordingSubscriber a = new RecordingSubscriber("a");
+        RecordingSubscriber b = new RecordingSubscriber("b");
+        CompletableFuture<?> first = join(a).subscribe("c", "*").toCompletableFuture();
+        CompletableFuture<?> second = join(b).subscribe("c", "*").toCompletableFuture();
+        assertThat(broker.calls).containsExactly("subscribe c");
+        assertThat(first).isNotDone();
+        assertThat(second).isNotDone();
+
+        confirmation.complete(null);
+        first.join();
+        second.join();
+        publish("c", "e", 1);
+        assertThat(a.received).hasSize(1);
+        assertThat(b.received).hasSize(1);
+    }
+
+    @Test
+    void aConnectionsPublicationWaitsForItsOwnPendingSubscribeSoItReceivesIt() {
+        CompletableFuture<Void> confirmation = new CompletableFuture<>();
+        broker.held.put("own", confirmation);
+        RecordingSubscriber subscriber = new RecordingSubscriber("me");
+        ConnectionChannels channels = join(subscriber);
+        CompletableFuture<?> subscribing = channels.subscribe("own", "*").toCompletableFuture();
+        CompletableFuture<Void> publishing = channels.publish("own", "e", 1).toCompletableFuture();
+        assertThat(publishing).isNotDone();
+        confirmation.complete(null);
+        subscribing.join();
+        publishing.join();
+        assertThat(subscriber.texts()).containsExactly("{\"channel\":\"own\",\"event\":\"e\",\"data\":1}");
+    }
+
+    @Test
+    void theBrokerSeesOneChannelsSubscribeAndUnsubscribeInOrderOneAtATime() {
+        CompletableFuture<Void> confirmation = new CompletableFuture<>();
+        broker.held.put("flip", confirmation);
+        RecordingSubscriber a = new RecordingSubscriber("a");
+        ConnectionChannels channels = join(a);
+        CompletableFuture<?> subscribing = channels.subscribe("flip", "*").toCompletableFuture();
+        channels.unsubscribe("flip", "*");                 // leaves while the broker has not answered
+        assertThat(broker.calls).containsExactly("subscribe flip");
+        broker.held.remove("flip");
+        confirmation.complete(null);                       // now it unsubscribes
+        subscribing.join();
+        assertThat(broker.calls).containsExactly("subscribe flip", "unsubscribe flip");
+        subscribed(channels, "flip", "*");                 // and a new subscriber starts over
+        assertThat(broker.calls).containsExactly("subscribe flip", "unsubscribe flip", "subscribe flip");
+        publish("flip", "e", 1);
+        assertThat(a.received).hasSize(1);
     }
 
     @Test
@@ -123,20 +248,20 @@ class SocketsManagerTest {
                 ConnectionChannels channels = join(subscriber);
                 done.add(pool.submit(() -> {
                     start.await();
-                    return channels.subscribe(channel, "*");
+                    return subscribed(channels, channel, "*");
                 }));
             }
             for (Future<?> future : done) {
                 future.get(10, TimeUnit.SECONDS);
             }
             pool.shutdown();
-            manager.publish(channel, "e", round);
+            publish(channel, "e", round);
             for (RecordingSubscriber subscriber : subscribers) {
                 assertThat(subscriber.received).as("round %d, %s", round, subscriber.id()).hasSize(1);
             }
             assertThat(manager.serverInfo().channels().get(channel)).isEqualTo(Map.of("*", threads));
         }
-        assertThat(broker.subscribes).hasValue(200);
+        assertThat(broker.calls).hasSize(200);
     }
 
     @Test
@@ -146,7 +271,7 @@ class SocketsManagerTest {
         List<RecordingSubscriber> steady = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             RecordingSubscriber subscriber = new RecordingSubscriber("steady" + i);
-            join(subscriber).subscribe("busy", i % 2 == 0 ? "*" : "p?");
+            subscribed(join(subscriber), "busy", i % 2 == 0 ? "*" : "p?");
             steady.add(subscriber);
         }
         List<RecordingSubscriber> churners = new ArrayList<>();
@@ -158,12 +283,12 @@ class SocketsManagerTest {
             publishing.add(pool.submit(() -> {
                 go.await();
                 for (int i = 0; i < perPublisher; i++) {
-                    manager.publish("busy", event, i);
+                    publish("busy", event, i);
                 }
                 return null;
             }));
         }
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
         List<Future<?>> churning = new ArrayList<>();
         for (int c = 0; c < 4; c++) {
             RecordingSubscriber churner = new RecordingSubscriber("churn" + c);
@@ -172,8 +297,8 @@ class SocketsManagerTest {
             churning.add(pool.submit(() -> {
                 go.await();
                 while (!stop.get()) {
-                    channels.subscribe("busy", "*");
-                    channels.subscribe("busy", "p*");
+                    subscribed(channels, "busy", "*");
+                    subscribed(channels, "busy", "p*");
                     channels.unsubscribe("busy", "*");
                     channels.unsubscribe("busy", "p*");
                 }
@@ -202,6 +327,9 @@ class SocketsManagerTest {
                 }
             }
         }
+        for (int i = 2; i < steady.size(); i += 2) {
+            assertThat(steady.get(i).texts()).as("subscribers of * see the channel in one order").isEqualTo(steady.get(0).texts());
+        }
         for (RecordingSubscriber churner : churners) {
             Set<String> unique = new HashSet<>(churner.texts());
             assertThat(unique).as("a churner never gets a message twice").hasSize(churner.received.size());
@@ -212,53 +340,81 @@ class SocketsManagerTest {
     void closingAConnectionRemovesItsSubscriptionsAtOnce() {
         RecordingSubscriber gone = new RecordingSubscriber("gone");
         ConnectionChannels channels = join(gone);
-        channels.subscribe("a", "*");
-        channels.subscribe("b", "x");
+        subscribed(channels, "a", "*");
+        subscribed(channels, "b", "x");
         assertThat(manager.serverInfo().connections()).isEqualTo(1);
         manager.unregister(gone);
         assertThat(manager.serverInfo()).isEqualTo(new ServerInfo(0, Map.of()));
         manager.publish("a", "e", 1);
         assertThat(gone.received).isEmpty();
         // A late subscribe on a closed connection changes nothing.
-        channels.subscribe("c", "*");
+        subscribed(channels, "c", "*");
         assertThat(manager.serverInfo().channels()).isEmpty();
     }
 
     @Test
     void refusalsCarryTheProtocolTexts() {
         ConnectionChannels channels = join(new RecordingSubscriber("r"));
-        assertThatThrownBy(() -> channels.subscribe("Bad", "*")).isInstanceOfSatisfying(ChannelException.class,
-                e -> assertThat(e.field() + ": " + e.getMessage()).isEqualTo("channel: Invalid channel"));
-        assertThatThrownBy(() -> channels.subscribe("ok", "[x")).isInstanceOfSatisfying(ChannelException.class,
-                e -> assertThat(e.field() + ": " + e.getMessage()).isEqualTo("event: Invalid event pattern"));
-        assertThatThrownBy(() -> channels.unsubscribe("ok", "*")).isInstanceOfSatisfying(ChannelException.class,
-                e -> assertThat(e.field() + ": " + e.getMessage()).isEqualTo("channel: Invalid channel"));
-        assertThatThrownBy(() -> manager.publish("Bad", null, 1)).isInstanceOfSatisfying(ChannelException.class,
-                e -> assertThat(e.field() + ": " + e.getMessage()).isEqualTo("channel: Cannot publish to channel"));
+        assertRefused(() -> channels.subscribe("Bad", "*"), "channel: Invalid channel");
+        assertRefused(() -> channels.subscribe("ok", "[x"), "event: Invalid event pattern");
+        assertRefused(() -> channels.subscribe("ok", "*".repeat(257)), "event: Invalid event pattern");
+        assertRefused(() -> channels.unsubscribe("ok", "*"), "channel: Invalid channel");
+        assertRefused(() -> manager.publish("Bad", null, 1), "channel: Cannot publish to channel");
+        assertRefused(() -> manager.publish("ok", "e".repeat(257), 1), "event: Invalid event");
+        assertThat(manager.publish("ok", "é".repeat(256), 1)).as("256 characters, 512 bytes: allowed").isNotNull();
+    }
+
+    private static void assertRefused(Runnable call, String expected) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(ChannelException.class,
+                e -> assertThat(e.field() + ": " + e.getMessage()).isEqualTo(expected));
+    }
+
+    @Test
+    void aCustomChannelRuleDecidesWhichNamesAreAllowed() {
+        SocketsManager custom = manager("stream.channel-pattern=room-[0-9]+");
+        ConnectionChannels channels = custom.register(new RecordingSubscriber("c"));
+        assertThat(channels.subscribe("room-12", "*").toCompletableFuture().join()).containsKey("room-12");
+        assertRefused(() -> channels.subscribe("prices", "*"), "channel: Invalid channel");
     }
 
     @Test
     void oneFailingSubscriberDoesNotStopDeliveryToTheRest() {
-        Subscriber broken = new RecordingSubscriber("broken") {
-        };
         RecordingSubscriber fine = new RecordingSubscriber("fine");
-        manager.register(new Subscriber() {
-            @Override public String id() { return "thrower"; }
-            @Override public java.util.Optional<java.security.Principal> principal() { return java.util.Optional.empty(); }
-            @Override public void deliver(EncodedMessage message) { throw new IllegalStateException("boom"); }
-            @Override public void close(int code, String reason) { }
-        }).subscribe("iso", "*");
-        join(fine).subscribe("iso", "*");
-        manager.publish("iso", "e", 1);
+        subscribed(manager.register(new RecordingSubscriber("thrower") {
+            @Override
+            public void deliver(EncodedMessage message) {
+                throw new IllegalStateException("boom");
+            }
+        }), "iso", "*");
+        subscribed(join(fine), "iso", "*");
+        publish("iso", "e", 1);
         assertThat(fine.received).hasSize(1);
-        assertThat(broken).isNotNull();
     }
 
     @Test
-    void stoppingClosesEveryConnectionWith1001() {
-        RecordingSubscriber a = new RecordingSubscriber("a");
-        join(a);
+    void stoppingClosesEveryConnectionWithOurReasonBeforeTheBroker() {
+        List<String> order = new CopyOnWriteArrayList<>();
+        Subscriber slowToClose = new Subscriber() {
+            @Override public String id() { return "a"; }
+            @Override public Optional<Principal> principal() { return Optional.empty(); }
+            @Override public void deliver(EncodedMessage message) { }
+            @Override public CompletionStage<Void> close(CloseStatus status) {
+                order.add("close " + status.code() + " " + status.reason());
+                return CompletableFuture.runAsync(() -> order.add("closed"),
+                        CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
+            }
+        };
+        manager.register(slowToClose);
         manager.stop();
-        assertThat(a.closeCode).isEqualTo(1001);
+        order.add(broker.closed ? "broker closed" : "broker open");
+        assertThat(order).containsExactly("close 1001 Server shutting down", "closed", "broker closed");
+    }
+
+    @Test
+    void aConnectionRegisteredWhileStoppingIsClosedToo() {
+        manager.stop();
+        RecordingSubscriber late = new RecordingSubscriber("late");
+        manager.register(late);
+        assertThat(late.closedWith).isEqualTo(CloseStatus.SHUTTING_DOWN);
     }
 }

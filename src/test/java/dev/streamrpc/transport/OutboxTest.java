@@ -1,41 +1,68 @@
 package dev.streamrpc.transport;
 
 import dev.streamrpc.broker.EncodedMessage;
-import dev.streamrpc.rpc.RpcSession;
+import dev.streamrpc.pubsub.CloseStatus;
+import dev.streamrpc.rpc.Caller;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class OutboxTest {
 
-    /** A sender whose writes complete when the test says so. */
+    /** A sender whose writes complete when the test says so, recording everything it is asked to do. */
     static final class ManualSender implements Outbox.Sender {
-        final List<String> written = new ArrayList<>();
-        Outbox.SendDone pending;
+        final List<String> written = new CopyOnWriteArrayList<>();
+        final List<Outbox.SendDone> callbacks = new CopyOnWriteArrayList<>();
+        final int batch;
+
+        ManualSender(int batch) {
+            this.batch = batch;
+        }
 
         @Override
         public void send(EncodedMessage message, boolean more, Outbox.SendDone done) {
-            written.add(message.text());
-            pending = done;
+            written.add(message.text() + (more ? "+" : ""));
+            if (done != null) {
+                callbacks.add(done);
+            }
+        }
+
+        @Override
+        public int maxBatch() {
+            return batch;
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            written.add("close " + code + " " + reason);
+        }
+
+        @Override
+        public void abort() {
+            written.add("abort");
         }
 
         void complete() {
-            Outbox.SendDone done = pending;
-            pending = null;
-            done.done(null);
+            callbacks.remove(0).done(null);
         }
     }
 
-    private final AtomicInteger overflows = new AtomicInteger();
+    private final List<String> closings = new CopyOnWriteArrayList<>();
+    private final Outbox.ClosingListener listener = (status, dropped) -> closings.add(status + " dropping " + dropped);
 
     @Test
     void oneSendIsInFlightAtATimeAndTheRestFollowInOrder() {
-        ManualSender sender = new ManualSender();
-        Outbox outbox = new Outbox(sender, 1000, dropped -> overflows.incrementAndGet());
+        ManualSender sender = new ManualSender(1);
+        Outbox outbox = new Outbox(sender, 1000, listener);
         outbox.offer(EncodedMessage.of("a"));
         outbox.offer(EncodedMessage.of("b"));
         outbox.offer(EncodedMessage.of("c"));
@@ -47,37 +74,23 @@ class OutboxTest {
 
     @Test
     void aBatchingSenderGetsTheBacklogInOneGoWithOnlyTheLastFlushed() {
-        List<String> sent = new ArrayList<>();
-        List<Outbox.SendDone> callbacks = new ArrayList<>();
-        Outbox.Sender batching = new Outbox.Sender() {
-            @Override
-            public void send(EncodedMessage message, boolean more, Outbox.SendDone done) {
-                sent.add(message.text() + (more ? "+" : "."));
-                callbacks.add(done);
-            }
-
-            @Override
-            public int maxBatch() {
-                return 3;
-            }
-        };
-        Outbox outbox = new Outbox(batching, 1000, dropped -> overflows.incrementAndGet());
-        RpcSession.ReplySlot slot = outbox.reserve();
+        ManualSender sender = new ManualSender(3);
+        Outbox outbox = new Outbox(sender, 1000, listener);
+        Caller.ReplySlot slot = outbox.reserve();
         for (String text : List.of("a", "b", "c", "d")) {
             outbox.offer(EncodedMessage.of(text));
         }
         slot.fill("r");
-        assertThat(sent).containsExactly("r+", "a+", "b.");
-        assertThat(callbacks.get(0)).isNull();
-        callbacks.get(2).done(null);
-        assertThat(sent).containsExactly("r+", "a+", "b.", "c+", "d.");
+        assertThat(sender.written).containsExactly("r+", "a+", "b");
+        sender.complete();
+        assertThat(sender.written).containsExactly("r+", "a+", "b", "c+", "d");
     }
 
     @Test
     void aReservedSlotHoldsBackWhatWasQueuedAfterIt() {
-        ManualSender sender = new ManualSender();
-        Outbox outbox = new Outbox(sender, 1000, dropped -> overflows.incrementAndGet());
-        RpcSession.ReplySlot slot = outbox.reserve();
+        ManualSender sender = new ManualSender(1);
+        Outbox outbox = new Outbox(sender, 1000, listener);
+        Caller.ReplySlot slot = outbox.reserve();
         outbox.offer(EncodedMessage.of("message"));
         assertThat(sender.written).isEmpty();
         slot.fill("reply");
@@ -86,49 +99,130 @@ class OutboxTest {
     }
 
     @Test
-    void aReleasedSlotLetsTheRestGo() {
-        ManualSender sender = new ManualSender();
-        Outbox outbox = new Outbox(sender, 1000, dropped -> overflows.incrementAndGet());
-        RpcSession.ReplySlot slot = outbox.reserve();
-        outbox.offer(EncodedMessage.of("message"));
-        slot.release();
-        assertThat(sender.written).containsExactly("message");
+    void theLimitCoversWhatIsInFlightUntilTheContainerHasWrittenIt() {
+        ManualSender sender = new ManualSender(64);
+        Outbox outbox = new Outbox(sender, 10, listener);
+        outbox.offer(EncodedMessage.of("12345"));      // in flight, not yet written: still 5 bytes held
+        outbox.offer(EncodedMessage.of("1234"));       // queued: 9
+        outbox.offer(EncodedMessage.of("12"));         // 11: over
+        assertThat(closings).containsExactly("SLOW_CONSUMER dropping 2");
+        assertThat(sender.written).containsExactly("12345");
+        sender.complete();                             // the close frame follows the send in flight, never before it
+        assertThat(sender.written).containsExactly("12345", "close 1008 slow consumer");
     }
 
     @Test
-    void overflowingTheByteLimitDropsTheQueueAndReportsOnce() {
-        ManualSender sender = new ManualSender();
-        Outbox outbox = new Outbox(sender, 10, dropped -> overflows.incrementAndGet());
-        outbox.offer(EncodedMessage.of("12345"));      // in flight
-        outbox.offer(EncodedMessage.of("12345"));      // queued: 5 bytes
-        outbox.offer(EncodedMessage.of("123456"));     // 11 bytes: overflow
-        outbox.offer(EncodedMessage.of("1"));          // ignored after the overflow
-        assertThat(overflows).hasValue(1);
-        assertThat(outbox.queuedBytes()).isZero();
+    void bytesLeaveTheCountOnlyWhenWritten() {
+        ManualSender sender = new ManualSender(64);
+        Outbox outbox = new Outbox(sender, 10, listener);
+        outbox.offer(EncodedMessage.of("12345"));
         sender.complete();
-        assertThat(sender.written).containsExactly("12345");
+        outbox.offer(EncodedMessage.of("1234567890"));   // exactly the limit, now that the first is written
+        assertThat(closings).isEmpty();
     }
 
     @Test
     void bytesAreCountedInUtf8() {
-        ManualSender sender = new ManualSender();
-        Outbox outbox = new Outbox(sender, 10, dropped -> overflows.incrementAndGet());
+        ManualSender sender = new ManualSender(1);
+        Outbox outbox = new Outbox(sender, 11, listener);
         outbox.offer(EncodedMessage.of("x"));
-        outbox.offer(EncodedMessage.of("ééééé"));      // 5 characters, 10 bytes
-        assertThat(outbox.queuedBytes()).isEqualTo(10);
-        assertThat(overflows).hasValue(0);
+        outbox.offer(EncodedMessage.of("ééééé"));      // 5 characters, 10 bytes: 11 in all
+        assertThat(closings).isEmpty();
         outbox.offer(EncodedMessage.of("é"));
-        assertThat(overflows).hasValue(1);
+        assertThat(closings).containsExactly("SLOW_CONSUMER dropping 2");
+    }
+
+    @Test
+    void manyOfferersOverflowingAtOnceCloseTheConnectionExactlyOnce() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            ManualSender sender = new ManualSender(1);
+            List<String> heard = new CopyOnWriteArrayList<>();
+            Outbox outbox = new Outbox(sender, 100, (status, dropped) -> heard.add(status.name()));
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            CountDownLatch go = new CountDownLatch(1);
+            for (int t = 0; t < 8; t++) {
+                pool.execute(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    for (int i = 0; i < 50; i++) {
+                        outbox.offer(EncodedMessage.of("0123456789"));
+                    }
+                });
+            }
+            go.countDown();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+            if (!sender.callbacks.isEmpty()) {   // the overflow may have come before the first send started
+                sender.complete();
+            }
+            assertThat(heard).containsExactly("SLOW_CONSUMER");
+            assertThat(sender.written.stream().filter(w -> w.startsWith("close"))).hasSize(1);
+        }
+    }
+
+    @Test
+    void closingWithFlushSendsWhatIsQueuedAndAPendingReplyFirst() {
+        ManualSender sender = new ManualSender(1);
+        Outbox outbox = new Outbox(sender, 1000, listener);
+        outbox.offer(EncodedMessage.of("a"));
+        Caller.ReplySlot slot = outbox.reserve();
+        outbox.offer(EncodedMessage.of("b"));
+        assertThat(outbox.close(CloseStatus.SHUTTING_DOWN)).isTrue();
+        assertThat(outbox.close(CloseStatus.SLOW_CONSUMER)).as("only the first close counts").isFalse();
+        outbox.offer(EncodedMessage.of("too late"));
+        sender.complete();
+        slot.fill("reply");
+        sender.complete();
+        sender.complete();
+        assertThat(sender.written).containsExactly("a", "reply", "b", "close 1001 Server shutting down");
+        assertThat(closings).containsExactly("SHUTTING_DOWN dropping 0");
+    }
+
+    @Test
+    void aFailedSendDropsTheConnectionOnceWithoutACloseFrame() {
+        ManualSender sender = new ManualSender(1);
+        Outbox outbox = new Outbox(sender, 1000, listener);
+        outbox.offer(EncodedMessage.of("a"));
+        outbox.offer(EncodedMessage.of("b"));
+        sender.callbacks.remove(0).done(new IOException("broken pipe"));
+        outbox.offer(EncodedMessage.of("c"));
+        outbox.close(CloseStatus.SHUTTING_DOWN);
+        assertThat(sender.written).containsExactly("a", "abort");
+        assertThat(closings).containsExactly("SERVER_ERROR dropping 1");
+    }
+
+    @Test
+    void afterTheContainerClosedNothingIsSent() {
+        ManualSender sender = new ManualSender(1);
+        Outbox outbox = new Outbox(sender, 1000, listener);
+        outbox.terminate();
+        outbox.offer(EncodedMessage.of("a"));
+        assertThat(outbox.close(CloseStatus.SHUTTING_DOWN)).isFalse();
+        assertThat(sender.written).isEmpty();
     }
 
     @Test
     void sendsThatCompleteOnTheCallingThreadDoNotGrowTheStack() {
         List<String> written = new ArrayList<>();
-        Outbox outbox = new Outbox((message, more, done) -> {
-            written.add(message.text());
-            done.done(null);
-        }, 1 << 30, dropped -> overflows.incrementAndGet());
-        RpcSession.ReplySlot slot = outbox.reserve();
+        Outbox outbox = new Outbox(new Outbox.Sender() {
+            @Override
+            public void send(EncodedMessage message, boolean more, Outbox.SendDone done) {
+                written.add(message.text());
+                done.done(null);
+            }
+
+            @Override
+            public void close(int code, String reason) {
+            }
+
+            @Override
+            public void abort() {
+            }
+        }, 1 << 30, listener);
+        Caller.ReplySlot slot = outbox.reserve();
         for (int i = 0; i < 200_000; i++) {
             outbox.offer(EncodedMessage.of("m"));
         }

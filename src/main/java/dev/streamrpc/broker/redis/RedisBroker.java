@@ -3,11 +3,13 @@ package dev.streamrpc.broker.redis;
 import dev.streamrpc.broker.Broker;
 import dev.streamrpc.broker.BrokerCallback;
 import dev.streamrpc.broker.CannotPublish;
+import dev.streamrpc.broker.CannotSubscribe;
 import dev.streamrpc.broker.EncodedMessage;
+import dev.streamrpc.broker.PendingBytes;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -19,13 +21,16 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Shares channels between servers through Redis pub/sub (Lettuce).
@@ -36,34 +41,45 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Two connections: one for PUBLISH (commands on one connection keep their order, so one
  * publisher's messages stay in order), one for SUBSCRIBE. Lettuce reconnects both with
- * backoff and re-subscribes every channel by itself. Inbound messages are handed from the
- * Lettuce event loop to one fan-out thread, so the event loop never waits for fan-out and
- * each channel's order is kept.
+ * backoff and re-subscribes every channel by itself; while disconnected, commands are
+ * refused at once rather than queued, and every command times out after
+ * {@code stream.broker.timeout}. A publication is acknowledged when Redis answers PUBLISH;
+ * until then its bytes count against the server's {@link PendingBytes}, as do inbound
+ * publications until they are fanned out, so neither a slow Redis nor a flood from it can
+ * grow the heap without bound. Inbound messages leave the Lettuce event loop at once for one
+ * fan-out thread, which keeps each channel's order.
  */
 public final class RedisBroker implements Broker {
 
     static final String PREFIX = "streamrpc:";
     private static final Logger LOG = LoggerFactory.getLogger(RedisBroker.class);
-    private static final int FAN_OUT_QUEUE = 65_536;
-    private static final Duration SUBSCRIBE_WAIT = Duration.ofSeconds(1);
 
     private final RedisURI uri;
+    private final PendingBytes pending;
     private final ClientResources resources;
     private final RedisClient client;
     private final ConnectionState state = new ConnectionState();
     private final AtomicLong dropped = new AtomicLong();
-    private final ThreadPoolExecutor fanOut;
+    private final AtomicLong droppedInBurst = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ExecutorService fanOut;
     private StatefulRedisConnection<byte[], byte[]> publisher;
     private StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
 
-    public RedisBroker(String uri) {
+    public RedisBroker(String uri, Duration timeout, PendingBytes pending) {
         this.uri = RedisURI.create(uri);
+        this.pending = pending;
         this.resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources, this.uri);
-        client.setOptions(ClientOptions.builder().autoReconnect(true).build());
-        this.fanOut = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(FAN_OUT_QUEUE), r -> {
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .build());
+        // Unbounded in count, bounded in bytes: every queued publication is charged to pending.
+        this.fanOut = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread thread = new Thread(r, "redis-fanout");
             thread.setDaemon(true);
             return thread;
@@ -72,9 +88,14 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void start(BrokerCallback callback) {
-        client.addListener(state);
-        publisher = client.connect(ByteArrayCodec.INSTANCE);
-        subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE);
+        try {
+            client.addListener(state);
+            publisher = client.connect(ByteArrayCodec.INSTANCE);
+            subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE);
+        } catch (RuntimeException e) {
+            close(); // Lettuce's threads would outlive a failed start
+            throw new IllegalStateException("Cannot connect to Redis at " + redacted() + ": " + e.getMessage(), e);
+        }
         subscriber.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(byte[] channel, byte[] message) {
@@ -82,66 +103,76 @@ public final class RedisBroker implements Broker {
             }
         });
         state.connected();
-        LOG.info("Redis broker connected to {}", uri.toURI());
+        LOG.info("Redis broker connected to {}", redacted());
     }
 
+    /** Runs on Lettuce's event loop: charge, hand over, return. */
     private void inbound(BrokerCallback callback, byte[] redisChannel, byte[] wire) {
-        String channel = new String(redisChannel, StandardCharsets.UTF_8).substring(PREFIX.length());
-        try {
-            fanOut.execute(() -> {
-                try {
-                    RedisWireFormat.Inbound inbound = RedisWireFormat.decode(wire);
-                    callback.onPublication(channel, inbound.event(), inbound.message());
-                } catch (IllegalArgumentException e) {
-                    LOG.debug("Ignored a message on {} that is not a StreamRPC publication", channel);
-                }
-            });
-        } catch (RejectedExecutionException e) {
+        if (!pending.tryCharge(wire.length)) {
+            dropped.incrementAndGet();
             // Delivery is at most once: a node that cannot keep up drops, and says so once per burst.
-            if (dropped.getAndIncrement() == 0) {
-                LOG.warn("Redis fan-out queue is full; dropping inbound publications");
+            if (droppedInBurst.getAndIncrement() == 0) {
+                LOG.warn("Too many inbound publications waiting for fan-out; dropping them");
             }
             return;
         }
-        long lost = dropped.getAndSet(0);
+        long lost = droppedInBurst.getAndSet(0);
         if (lost > 0) {
-            LOG.warn("Redis fan-out resumed after dropping {} publications", lost);
+            LOG.warn("Inbound fan-out resumed after dropping {} publications", lost);
         }
-    }
-
-    @Override
-    public void publish(String channel, String event, EncodedMessage message) throws CannotPublish {
-        if (!publisher.isOpen()) {
-            throw new CannotPublish("Redis is not connected");
-        }
-        // Not awaited: the caller may be an I/O thread. A failure after this point means the
-        // connection dropped; the state listener reports it once.
-        publisher.async().publish(key(channel), RedisWireFormat.encode(event, message));
-    }
-
-    /**
-     * Subscribes the Redis channel. While connected it waits (briefly) for Redis to confirm,
-     * so that a publication made right after a client's subscribe is not missed; this happens
-     * once per channel, when it gains its first local subscriber. While disconnected, Lettuce
-     * queues the command and re-subscribes after reconnecting, so nothing waits.
-     */
-    @Override
-    public void subscribe(String channel) {
-        RedisFuture<Void> done = subscriber.async().subscribe(key(channel));
-        if (subscriber.isOpen()) {
+        String channel = new String(redisChannel, StandardCharsets.UTF_8).substring(PREFIX.length());
+        fanOut.execute(() -> {
+            RedisWireFormat.Inbound inbound;
             try {
-                done.get(SUBSCRIBE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.debug("Redis has not confirmed the subscription to {} yet", channel, e);
+                inbound = RedisWireFormat.decode(wire);
+            } catch (IllegalArgumentException e) {
+                pending.release(wire.length);
+                LOG.debug("Ignored a message on {} that is not a StreamRPC publication", channel);
+                return;
             }
-        }
+            // The callback releases the frame's own bytes once fanned out; the envelope's go now.
+            pending.release(wire.length - inbound.message().size());
+            callback.onPublication(channel, inbound.event(), inbound.message());
+        });
     }
 
     @Override
-    public void unsubscribe(String channel) {
-        subscriber.async().unsubscribe(key(channel));
+    public CompletionStage<Void> publish(String channel, String event, EncodedMessage message) {
+        byte[] wire = RedisWireFormat.encode(event, message);
+        if (!pending.tryCharge(wire.length)) {
+            return failed(new CannotPublish("too many publications waiting for Redis"));
+        }
+        return publisher.async().publish(key(channel), wire)
+                .handle((receivers, failure) -> {
+                    pending.release(wire.length);
+                    if (failure != null) {
+                        throw new CompletionException(new CannotPublish("Redis did not take the publication", failure));
+                    }
+                    return (Void) null;
+                });
+    }
+
+    @Override
+    public CompletionStage<Void> subscribe(String channel) {
+        return confirmed(subscriber.async().subscribe(key(channel)), e -> new CannotSubscribe("Redis did not confirm SUBSCRIBE", e));
+    }
+
+    @Override
+    public CompletionStage<Void> unsubscribe(String channel) {
+        return confirmed(subscriber.async().unsubscribe(key(channel)), e -> new CannotSubscribe("Redis did not confirm UNSUBSCRIBE", e));
+    }
+
+    private static CompletionStage<Void> confirmed(CompletionStage<Void> command, Function<Throwable, Exception> refusal) {
+        return command.handle((ok, failure) -> {
+            if (failure != null) {
+                throw new CompletionException(refusal.apply(failure));
+            }
+            return null;
+        });
+    }
+
+    private static <T> CompletionStage<T> failed(Exception e) {
+        return CompletableFuture.failedFuture(e);
     }
 
     @Override
@@ -155,14 +186,29 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public long dropped() {
+        return dropped.get();
+    }
+
+    @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (subscriber != null) {
             subscriber.close();
+        }
+        if (publisher != null) {
             publisher.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
         fanOut.shutdown();
+    }
+
+    /** The URI without its password, for logs and errors. */
+    private String redacted() {
+        return uri.getHost() + ":" + uri.getPort();
     }
 
     private static byte[] key(String channel) {

@@ -1,6 +1,7 @@
 package dev.streamrpc.rpc.cdi;
 
 import dev.streamrpc.api.ChannelException;
+import dev.streamrpc.api.ErrorTexts;
 import dev.streamrpc.api.RpcException;
 import dev.streamrpc.api.RpcMethod;
 import jakarta.annotation.Priority;
@@ -25,7 +26,6 @@ import java.util.concurrent.CompletionStage;
 @Priority(Interceptor.Priority.LIBRARY_BEFORE)
 public class ErrorMapping {
 
-    static final String INTERNAL_ERROR = "Internal server error";
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
 
     @AroundInvoke
@@ -58,6 +58,6 @@ public class ErrorMapping {
         }
         LOG.error("RPC method {}#{} failed", invocation.getMethod().getDeclaringClass().getName(),
                 invocation.getMethod().getName(), failure);
-        return new RpcException(INTERNAL_ERROR);
+        return new RpcException(ErrorTexts.INTERNAL_ERROR);
     }
 }

@@ -3,9 +3,13 @@ package dev.streamrpc.rpc;
 import dev.streamrpc.api.RpcContext;
 
 /**
- * The connection a request came from, as the dispatcher sees it.
+ * The connection a request came from, as the dispatcher sees it: where replies go. RPC
+ * methods get only its {@link #context()}, which offers nothing of this.
  */
-public interface RpcSession extends RpcContext {
+public interface Caller {
+
+    /** What an RPC method sees of this connection. */
+    RpcContext context();
 
     /** Queues a reply; never blocks. */
     void send(String reply);
@@ -15,8 +19,8 @@ public interface RpcSession extends RpcContext {
 
     /**
      * Reserves the next place in this connection's outbound order. Nothing queued after the
-     * reservation is sent until the slot is filled or released, so a reply written into it
-     * reaches the client first.
+     * reservation is sent until the slot is filled, so a reply written into it reaches the
+     * client first.
      */
     ReplySlot reserve();
 
@@ -25,8 +29,5 @@ public interface RpcSession extends RpcContext {
 
         /** Puts the reply in its place and lets what waits behind it go. */
         void fill(String reply);
-
-        /** Gives the place up empty. */
-        void release();
     }
 }

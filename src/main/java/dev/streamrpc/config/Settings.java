@@ -1,0 +1,175 @@
+package dev.streamrpc.config;
+
+import org.eclipse.microprofile.config.Config;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Every {@code stream.*} setting, read once from MicroProfile Config (system properties,
+ * environment variables such as {@code STREAM_MAX_SUBSCRIPTIONS}, or
+ * {@code META-INF/microprofile-config.properties}) and checked. The rest of the server
+ * receives this value; nothing else reads configuration. A bad value fails start-up with a
+ * message naming the key.
+ *
+ * @param maxMessageBytes largest text message in UTF-8 bytes (1009 beyond)
+ * @param maxQueuedBytes per-connection outbox limit in UTF-8 bytes (1008 {@code slow consumer} beyond)
+ * @param maxSubscriptions event patterns one connection may hold
+ * @param channelPattern the rule a channel name must follow
+ * @param maxConnections open connections per server (HTTP 503 beyond)
+ * @param idleTimeout a connection without frames for this long is closed
+ * @param rateLimit requests per second per connection
+ * @param rateBurst requests a connection may make at once
+ * @param allowedOrigins browser origins that may connect ({@code self}, {@code *}, or a comma-separated list)
+ * @param rpcWorkers threads running blocking RPC methods
+ * @param rpcQueue calls that may wait for a worker
+ * @param shutdownGrace how long shutdown waits for queued frames and close handshakes
+ * @param sendPath {@code auto} (Jetty's core send path when available) or {@code jakarta} (the portable one everywhere)
+ * @param broker {@code memory} or {@code redis}
+ * @param redisUri where the Redis broker connects
+ * @param brokerTimeout how long the broker may take to confirm a subscription or accept a publication
+ * @param maxPendingBytes bytes of publications on their way (unacknowledged by the broker, or not yet fanned out);
+ *        beyond, publishing is refused and inbound publications are dropped
+ */
+public record Settings(
+        int maxMessageBytes,
+        long maxQueuedBytes,
+        int maxSubscriptions,
+        Pattern channelPattern,
+        int maxConnections,
+        Duration idleTimeout,
+        double rateLimit,
+        double rateBurst,
+        String allowedOrigins,
+        int rpcWorkers,
+        int rpcQueue,
+        Duration shutdownGrace,
+        String sendPath,
+        String broker,
+        String redisUri,
+        Duration brokerTimeout,
+        long maxPendingBytes) {
+
+    /** Reads and checks every setting; throws {@link IllegalArgumentException} naming each bad key. */
+    public static Settings from(Config config) {
+        Reader read = new Reader(config);
+        Settings settings = new Settings(
+                read.positiveInt("stream.max-message-bytes", 65_536),
+                read.positiveLong("stream.max-queued-bytes", 1_048_576),
+                read.positiveInt("stream.max-subscriptions", 256),
+                read.pattern("stream.channel-pattern", "[a-z0-9_\\-.:]{1,200}"),
+                read.positiveInt("stream.max-connections", 20_000),
+                read.duration("stream.idle-timeout", "PT5M"),
+                read.positiveDouble("stream.rate-limit", 1000),
+                read.positiveDouble("stream.rate-burst", 2000),
+                read.string("stream.allowed-origins", "self"),
+                read.positiveInt("stream.rpc-workers", 64),
+                read.positiveInt("stream.rpc-queue", 10_000),
+                read.duration("stream.shutdown-grace", "PT10S"),
+                read.choice("stream.send-path", "auto", "auto", "jakarta"),
+                read.choice("stream.broker", "memory", "memory", "redis"),
+                read.string("stream.redis.uri", "redis://localhost:6379"),
+                read.duration("stream.broker.timeout", "PT5S"),
+                read.positiveLong("stream.max-pending-bytes", 64L << 20));
+        read.failOnProblems();
+        return settings;
+    }
+
+    /** Reads typed values and collects every problem, so that one start-up names them all. */
+    private static final class Reader {
+
+        private final Config config;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Config config) {
+            this.config = config;
+        }
+
+        String string(String key, String fallback) {
+            return config.getOptionalValue(key, String.class).map(String::trim).orElse(fallback);
+        }
+
+        int positiveInt(String key, int fallback) {
+            long value = positiveLong(key, fallback);
+            if (value > Integer.MAX_VALUE) {
+                problems.add(key + ": at most " + Integer.MAX_VALUE + ", got " + value);
+                return fallback;
+            }
+            return (int) value;
+        }
+
+        long positiveLong(String key, long fallback) {
+            String text = string(key, Long.toString(fallback));
+            try {
+                long value = Long.parseLong(text);
+                if (value > 0) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problems.add(key + ": expected a whole number above 0, got '" + text + "'");
+            return fallback;
+        }
+
+        double positiveDouble(String key, double fallback) {
+            String text = string(key, Double.toString(fallback));
+            try {
+                double value = Double.parseDouble(text);
+                if (value > 0 && Double.isFinite(value)) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problems.add(key + ": expected a number above 0, got '" + text + "'");
+            return fallback;
+        }
+
+        Duration duration(String key, String fallback) {
+            String text = string(key, fallback);
+            try {
+                Duration value = Duration.parse(text.toUpperCase(Locale.ROOT));
+                if (!value.isNegative() && !value.isZero()) {
+                    return value;
+                }
+            } catch (DateTimeParseException e) {
+                // reported below
+            }
+            problems.add(key + ": expected an ISO-8601 duration above zero such as PT30S, got '" + text + "'");
+            return Duration.parse(fallback);
+        }
+
+        Pattern pattern(String key, String fallback) {
+            String text = string(key, fallback);
+            try {
+                return Pattern.compile(text);
+            } catch (PatternSyntaxException e) {
+                problems.add(key + ": not a regular expression: " + e.getDescription());
+                return Pattern.compile(fallback);
+            }
+        }
+
+        String choice(String key, String fallback, String... allowed) {
+            String text = string(key, fallback);
+            for (String option : allowed) {
+                if (option.equals(text)) {
+                    return text;
+                }
+            }
+            problems.add(key + ": expected one of " + String.join(", ", allowed) + ", got '" + text + "'");
+            return fallback;
+        }
+
+        void failOnProblems() {
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("Invalid StreamRPC settings: " + String.join("; ", problems));
+            }
+        }
+    }
+}

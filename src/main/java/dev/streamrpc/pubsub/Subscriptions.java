@@ -1,0 +1,187 @@
+package dev.streamrpc.pubsub;
+
+import dev.streamrpc.api.ChannelException;
+import dev.streamrpc.api.ConnectionChannels;
+import dev.streamrpc.api.ErrorTexts;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One connection's subscriptions, in the order it made them, and its view of the channels
+ * ({@link ConnectionChannels}). Its record is guarded by its monitor, held only for a few
+ * map operations and never while calling into a channel (a channel completes joins on
+ * whichever thread applies its operations, and those completions take this monitor).
+ */
+final class Subscriptions implements ConnectionChannels {
+
+    private final Subscriber subscriber;
+    private final SocketsManager manager;
+    private final Channels channels;
+    /** Channel, then pattern, then the token of the subscribe that added it (so a late failure removes only its own). */
+    private final LinkedHashMap<String, LinkedHashMap<String, Object>> held = new LinkedHashMap<>();
+    /** The latest join per channel, so that this connection's publish waits for its own subscribe. */
+    private final Map<String, CompletableFuture<Void>> joins = new HashMap<>();
+    private int count;
+    private boolean closed;
+
+    Subscriptions(Subscriber subscriber, SocketsManager manager, Channels channels) {
+        this.subscriber = subscriber;
+        this.manager = manager;
+        this.channels = channels;
+    }
+
+    Subscriber subscriber() {
+        return subscriber;
+    }
+
+    @Override
+    public CompletionStage<Map<String, List<String>>> subscribe(String channel, String eventPattern) {
+        manager.checkChannel(channel);
+        EventPattern pattern = compile(eventPattern);
+        synchronized (this) {
+            if (closed || holds(channel, eventPattern)) {
+                return afterJoin(channel);
+            }
+        }
+        if (!manager.authorizer().maySubscribe(subscriber.principal(), channel, eventPattern)) {
+            throw new ChannelException("channel", ErrorTexts.NOT_ALLOWED);
+        }
+        Object token = new Object();
+        synchronized (this) {
+            if (closed || holds(channel, eventPattern)) {
+                return afterJoin(channel);
+            }
+            if (count >= manager.maxSubscriptions()) {
+                throw new ChannelException("channel", ErrorTexts.TOO_MANY_SUBSCRIPTIONS);
+            }
+            held.computeIfAbsent(channel, c -> new LinkedHashMap<>()).put(eventPattern, token);
+            count++;
+        }
+        CompletableFuture<Void> joined = channels.join(channel, this, pattern);
+        boolean closedMeanwhile;
+        synchronized (this) {
+            closedMeanwhile = closed;
+            joins.put(channel, joined);
+        }
+        if (closedMeanwhile) {
+            channels.leave(channel, this, eventPattern);   // leave() ran before the join was queued
+        }
+        return joined.handle((ok, failure) -> {
+            synchronized (this) {
+                joins.remove(channel, joined);
+                if (failure != null) {
+                    forget(channel, eventPattern, token);
+                    throw new CompletionException(new ChannelException("channel", ErrorTexts.CANNOT_SUBSCRIBE, failure));
+                }
+                return snapshotLocked();
+            }
+        });
+    }
+
+    @Override
+    public Map<String, List<String>> unsubscribe(String channel, String eventPattern) {
+        manager.checkChannel(channel);
+        compile(eventPattern);
+        if (!channels.hasSubscribers(channel)) {
+            throw new ChannelException("channel", ErrorTexts.INVALID_CHANNEL);
+        }
+        boolean removed;
+        synchronized (this) {
+            Map<String, Object> patterns = held.get(channel);
+            removed = patterns != null && patterns.containsKey(eventPattern);
+            if (removed) {
+                forget(channel, eventPattern, patterns.get(eventPattern));
+            }
+        }
+        if (removed) {
+            channels.leave(channel, this, eventPattern);
+        }
+        return subscriptions();
+    }
+
+    @Override
+    public synchronized Map<String, List<String>> subscriptions() {
+        return snapshotLocked();
+    }
+
+    /**
+     * A client's publication: the authorizer is asked first, and a publication to a channel
+     * this connection is still subscribing to waits for that subscribe, so that requests take
+     * effect in the order they were made (the client then receives its own publication).
+     */
+    @Override
+    public CompletionStage<Void> publish(String channel, String event, Object data) {
+        manager.checkPublishable(channel, event);
+        if (!manager.authorizer().mayPublish(subscriber.principal(), channel, event)) {
+            throw new ChannelException("channel", ErrorTexts.NOT_ALLOWED);
+        }
+        CompletableFuture<Void> joining;
+        synchronized (this) {
+            joining = joins.get(channel);
+        }
+        if (joining == null || joining.isDone()) {
+            return manager.publish(channel, event, data);
+        }
+        return joining.handle((ok, failure) -> null).thenCompose(ignored -> manager.publish(channel, event, data));
+    }
+
+    /** The connection closed: every subscription goes at once, and later subscribes change nothing. */
+    void leave() {
+        Map<String, List<String>> dropped;
+        synchronized (this) {
+            closed = true;
+            dropped = snapshotLocked();
+            held.clear();
+            count = 0;
+        }
+        dropped.forEach((channel, patterns) -> patterns.forEach(pattern -> channels.leave(channel, this, pattern)));
+    }
+
+    private boolean holds(String channel, String pattern) {
+        Map<String, Object> patterns = held.get(channel);
+        return patterns != null && patterns.containsKey(pattern);
+    }
+
+    /** Completes with the subscriptions once this connection's pending join on the channel (if any) is done. */
+    private CompletionStage<Map<String, List<String>>> afterJoin(String channel) {
+        CompletableFuture<Void> joining = joins.get(channel);
+        if (joining == null) {
+            return CompletableFuture.completedFuture(snapshotLocked());
+        }
+        return joining.handle((ok, failure) -> subscriptions());
+    }
+
+    /** Removes a pattern if the subscribe that added it is the one named by {@code token}; the caller holds the monitor. */
+    private void forget(String channel, String pattern, Object token) {
+        Map<String, Object> patterns = held.get(channel);
+        if (patterns == null || patterns.get(pattern) != token) {
+            return;
+        }
+        patterns.remove(pattern);
+        count--;
+        if (patterns.isEmpty()) {
+            held.remove(channel);
+        }
+    }
+
+    private Map<String, List<String>> snapshotLocked() {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        held.forEach((channel, patterns) -> copy.put(channel, List.copyOf(new ArrayList<>(patterns.keySet()))));
+        return copy;
+    }
+
+    private static EventPattern compile(String eventPattern) {
+        try {
+            return EventPattern.compile(eventPattern);
+        } catch (EventPattern.Malformed e) {
+            throw new ChannelException("event", ErrorTexts.INVALID_EVENT_PATTERN);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.streamrpc.transport;
+
+import dev.streamrpc.api.ConnectionChannels;
+import dev.streamrpc.api.RpcContext;
+import dev.streamrpc.broker.EncodedMessage;
+import dev.streamrpc.pubsub.CloseStatus;
+import dev.streamrpc.pubsub.Subscriber;
+import dev.streamrpc.rpc.Caller;
+import jakarta.websocket.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.Principal;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One open WebSocket: its id and principal, its rate limit, its outbox, and its
+ * subscriptions. The dispatcher sees it as a {@link Caller}, the hub as a {@link Subscriber};
+ * RPC methods see only its {@link RpcContext}, which cannot send or close.
+ */
+final class Connection implements Subscriber, Caller {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+    /** What an RPC method sees of the connection. */
+    private record Context(String connectionId, Optional<Principal> principal, ConnectionChannels channels)
+            implements RpcContext {
+    }
+
+    private final String id;
+    private final Transport transport;
+    private final Outbox outbox;
+    private final Outbox.Sender sender;
+    private final TokenBucket requests;
+    private final Optional<Principal> principal;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final long openedAt = System.nanoTime();
+    private final Context context;
+    private volatile ScheduledFuture<?> abortLater;
+
+    /** Opens the connection and registers it with the hub, last, once every field is set. */
+    Connection(String id, Session session, Optional<Principal> principal, Transport transport) {
+        this.id = id;
+        this.transport = transport;
+        this.principal = principal;
+        this.requests = transport.newTokenBucket();
+        this.sender = transport.sender(session);
+        this.outbox = new Outbox(sender, transport.settings().maxQueuedBytes(), this::closing);
+        this.context = new Context(id, principal, transport.sockets().register(this));
+    }
+
+    void onText(String frame) {
+        transport.dispatcher().dispatch(this, frame);
+    }
+
+    /** The container closed the connection: nothing more is sent, and its subscriptions go at once. */
+    void onClosed(int code, String reason) {
+        outbox.terminate();
+        ScheduledFuture<?> pending = abortLater;
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        transport.sockets().unregister(this);
+        closed.complete(null);
+        LOG.info("Connection {} closed with {} {} after {} ms", id, code, reason,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAt));
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Optional<Principal> principal() {
+        return principal;
+    }
+
+    @Override
+    public RpcContext context() {
+        return context;
+    }
+
+    @Override
+    public void send(String reply) {
+        outbox.offer(EncodedMessage.of(reply));
+    }
+
+    @Override
+    public boolean admit() {
+        return requests.tryTake(System.nanoTime());
+    }
+
+    @Override
+    public ReplySlot reserve() {
+        return outbox.reserve();
+    }
+
+    @Override
+    public void deliver(EncodedMessage message) {
+        outbox.offer(message);
+    }
+
+    /**
+     * Closes once: after what is queued if the status flushes, else at once; either way the
+     * close frame waits for the send in flight. Never blocks.
+     */
+    @Override
+    public CompletionStage<Void> close(CloseStatus status) {
+        outbox.close(status);
+        return closed;
+    }
+
+    /** The outbox started closing (by {@link #close}, an overflow, or a failed send); runs once. */
+    private void closing(CloseStatus status, int dropped) {
+        if (status == CloseStatus.SLOW_CONSUMER) {
+            transport.stats().slowConsumer(dropped);
+        }
+        // A peer that never reads would hold its close frame back forever: drop it after the grace period.
+        abortLater = transport.schedule(() -> {
+            if (!closed.isDone()) {
+                LOG.info("Connection {} did not close within the grace period; dropping it", id);
+                sender.abort();
+            }
+        }, transport.settings().shutdownGrace());
+        if (closed.isDone()) {
+            abortLater.cancel(false);
+        }
+    }
+}

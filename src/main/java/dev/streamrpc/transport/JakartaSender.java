@@ -1,0 +1,56 @@
+package dev.streamrpc.transport;
+
+import dev.streamrpc.broker.EncodedMessage;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.Executor;
+
+/**
+ * The portable send path (Tomcat, or Jetty with its classes hidden from the web app): the
+ * asynchronous Jakarta {@code sendText}, one message at a time, which encodes the text again
+ * for each connection. {@code Session.close} may block until the close frame is written
+ * (Tomcat's does), so closes run on the transport's closer threads, never on the caller's.
+ */
+final class JakartaSender implements Outbox.Sender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JakartaSender.class);
+    private final Session session;
+    private final Executor closer;
+
+    JakartaSender(Session session, Executor closer) {
+        this.session = session;
+        this.closer = closer;
+    }
+
+    @Override
+    public void send(EncodedMessage message, boolean more, Outbox.SendDone done) {
+        session.getAsyncRemote().sendText(message.text(), result -> {
+            if (done != null) {
+                done.done(result.getException());
+            }
+        });
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        closer.execute(() -> closeNow(code, reason));
+    }
+
+    /** Jakarta has no abort: a close that the broken connection cannot carry is the nearest. */
+    @Override
+    public void abort() {
+        close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "");
+    }
+
+    private void closeNow(int code, String reason) {
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Closing session {} failed", session.getId(), e);
+        }
+    }
+}
