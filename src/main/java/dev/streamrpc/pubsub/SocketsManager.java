@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -79,6 +80,7 @@ public class SocketsManager implements Publisher {
         @Override public long pendingBytes() { return pending.used(); }
     };
     private volatile boolean stopping;
+    private final AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
     private Consumer<Object> lifecycle;
     private ChannelAuthorizer authorizer;
     private Channels channels;
@@ -207,17 +209,21 @@ public class SocketsManager implements Publisher {
         }
     }
 
-    /**
-     * Stops the server's side of every connection: closes each one with 1001 after what is
-     * queued for it (its replies included), waits for them within the shutdown grace period,
-     * then closes the broker. Runs on the container's shutdown thread when the application
-     * stops, before any bean is destroyed, so the transport still has its threads.
-     */
+    /** The application stops: before any bean is destroyed, so the transport still has its threads. */
     void stopping(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
         stop();
     }
 
-    void stop() {
+    /**
+     * Stops the server's side of every connection, once: refuses new handshakes from now on,
+     * closes each connection with 1001 after what is queued for it (its replies included),
+     * waits for them within the shutdown grace period, then closes the broker. Blocks the
+     * calling thread for up to the grace period; later calls return at once.
+     */
+    public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
         stopping = true;
         CompletableFuture<?>[] closing = connections.values().stream()
                 .map(subscriptions -> subscriptions.subscriber().close(CloseStatus.SHUTTING_DOWN).toCompletableFuture())

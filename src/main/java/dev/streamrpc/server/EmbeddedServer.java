@@ -50,13 +50,30 @@ public final class EmbeddedServer {
         app.addConfiguration(new PlusConfiguration(), new AnnotationConfiguration());
         app.setThrowUnavailableOnStartupException(true);
         server.setHandler(app);
-        server.setStopAtShutdown(true);
         server.setStopTimeout(STOP_GRACE_MS);
+        // On SIGTERM the application drains first, while it still answers requests: new
+        // handshakes get 503 (so clients and load balancers go elsewhere at once, rather than
+        // waiting on a listen queue nobody reads), and every connection gets what is queued
+        // for it, then 1001. Then the application and the server stop.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, app), "streamrpc-shutdown"));
         server.start();
 
         int port = ((NetworkConnector) server.getConnectors()[0]).getLocalPort();
         LOG.info("StreamRPC ready in {} ms at ws://localhost:{}/stream", (System.nanoTime() - started) / 1_000_000, port);
         server.join();
+    }
+
+    private static void stop(Server server, WebAppContext app) {
+        try {
+            // The web app's hook (dev.streamrpc.transport.ServletSetup.DRAIN); a Runnable, so no app class is needed here.
+            if (app.getServletContext().getAttribute("dev.streamrpc.drain") instanceof Runnable drain) {
+                drain.run();
+            }
+            app.stop();
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("Stopping the server failed", e);
+        }
     }
 
     private static Path defaultWar() {

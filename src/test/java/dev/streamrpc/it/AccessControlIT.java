@@ -4,12 +4,14 @@ import dev.streamrpc.api.ChannelAuthorizer;
 import dev.streamrpc.api.ConnectionAuthenticator;
 import dev.streamrpc.api.Handshake;
 import dev.streamrpc.api.HandshakeRefused;
+import dev.streamrpc.api.Publisher;
 import dev.streamrpc.api.RpcContext;
 import dev.streamrpc.api.RpcMethod;
 import dev.streamrpc.testing.Deployments;
 import dev.streamrpc.testing.Endpoints;
 import dev.streamrpc.testing.WsClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -22,7 +24,9 @@ import java.net.URI;
 import java.net.URL;
 import java.security.Principal;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,9 +70,18 @@ class AccessControlIT {
 
     @ApplicationScoped
     public static class WhoAmI {
+        @Inject
+        Publisher publisher;
+
         @RpcMethod
         public String whoami(RpcContext context) {
             return context.principal().map(Principal::getName).orElse("anonymous");
+        }
+
+        /** Application code publishing where no client may: the authorizer is not asked. */
+        @RpcMethod
+        public CompletionStage<Void> announce(Map<String, Object> announcement) {
+            return publisher.publish("announcements", "news", announcement);
         }
     }
 
@@ -91,6 +104,23 @@ class AccessControlIT {
         assertThat(WsClient.handshakeStatus(stream("?token=stolen"), List.of())).isEqualTo(403);
         assertThat(WsClient.handshakeStatus(stream("?token=alice-token"), List.of())).isEqualTo(101);
         assertThat(WsClient.handshakeStatus(stream(""), List.of("bearer", "bob-token"))).isEqualTo(101);
+    }
+
+    @Test
+    void aBrowserSendingItsTokenAsASubprotocolGetsBearerBack() {
+        try (WsClient browser = WsClient.connectOffering(stream(""), List.of("bearer", "bob-token"))) {
+            assertThat(browser.subprotocol()).isEqualTo("bearer");
+            assertThat(browser.call("whoami", "{}").getString("response")).isEqualTo("bob");
+        }
+    }
+
+    @Test
+    void applicationCodePublishesWhereTheAuthorizerRefusesClients() {
+        try (WsClient bob = WsClient.connect(stream("?token=bob-token"))) {
+            bob.call("subscribe", "{\"channel\":\"announcements\"}");
+            assertThat(bob.call("announce", "{\"text\":\"hello\"}").containsKey("response")).isTrue();
+            assertThat(bob.next().toString()).isEqualTo("{\"channel\":\"announcements\",\"event\":\"news\",\"data\":{\"text\":\"hello\"}}");
+        }
     }
 
     @Test

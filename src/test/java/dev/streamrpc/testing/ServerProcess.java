@@ -52,6 +52,31 @@ public final class ServerProcess implements AutoCloseable {
         uri = URI.create(started.group(2));
     }
 
+    /** How a server that was expected not to start ended. */
+    public record Failed(int exitCode, String output) {
+    }
+
+    /** Starts a server that must fail to start; returns how it ended (within 60 s). */
+    public static Failed failingToStart(Map<String, String> environment) throws Exception {
+        Path jar = Path.of(System.getProperty("streamrpc.server.jar", "target/streamrpc-server.jar"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder command = new ProcessBuilder(java, "-jar", jar.toString(), "--port", "0").redirectErrorStream(true);
+        command.environment().putAll(environment);
+        Process process = command.start();
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                return e.toString();
+            }
+        });
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the server neither started nor stopped within 60 s");
+        }
+        return new Failed(process.exitValue(), output.get(10, TimeUnit.SECONDS));
+    }
+
     public long pid() {
         return process.pid();
     }
@@ -62,6 +87,11 @@ public final class ServerProcess implements AutoCloseable {
 
     public long startupMillis() {
         return startupMillis;
+    }
+
+    /** Sends SIGTERM and returns at once. */
+    public void signalTerminate() {
+        process.destroy();
     }
 
     /** SIGTERM, then waits for the process to end; true if it did. */

@@ -41,17 +41,30 @@ public final class WsClient implements AutoCloseable {
     private final WebSocket socket;
     private volatile boolean paused;
 
-    private WsClient(URI uri, boolean paused, String... headers) {
+    private WsClient(URI uri, boolean paused, List<String> subprotocols, String... headers) {
         this.paused = paused;
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
         for (int i = 0; i + 1 < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
         }
+        if (!subprotocols.isEmpty()) {
+            builder.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
+        }
         this.socket = builder.buildAsync(uri, new Listener()).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
     public static WsClient connect(URI uri) {
-        return new WsClient(uri, false);
+        return new WsClient(uri, false, List.of());
+    }
+
+    /** Connects offering these subprotocols, in order. */
+    public static WsClient connectOffering(URI uri, List<String> subprotocols) {
+        return new WsClient(uri, false, subprotocols);
+    }
+
+    /** The subprotocol the server chose ({@code ""} for none). */
+    public String subprotocol() {
+        return socket.getSubprotocol();
     }
 
     /**
@@ -81,7 +94,7 @@ public final class WsClient implements AutoCloseable {
 
     /** Connects with extra headers ({@code name, value, ...}). */
     public static WsClient connect(URI uri, String... headers) {
-        return new WsClient(uri, false, headers);
+        return new WsClient(uri, false, List.of(), headers);
     }
 
     /** Sends a WebSocket ping. */
@@ -91,7 +104,7 @@ public final class WsClient implements AutoCloseable {
 
     /** A client that reads nothing until {@link #resume()}. */
     public static WsClient connectPaused(URI uri) {
-        return new WsClient(uri, true);
+        return new WsClient(uri, true, List.of());
     }
 
     public void send(String text) {

@@ -1,0 +1,118 @@
+package dev.streamrpc.it;
+
+import dev.streamrpc.testing.Http;
+import dev.streamrpc.testing.RedisServer;
+import dev.streamrpc.testing.ServerProcess;
+import dev.streamrpc.testing.WsClient;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What a client sees when Redis misbehaves: a Redis that stops answering (SIGSTOP) makes
+ * subscribe and publish fail with the protocol's errors instead of succeeding silently, too
+ * many unacknowledged publications are refused at once instead of queued, and a server whose
+ * Redis is unreachable does not start.
+ */
+class RedisFaultsIT {
+
+    private static RedisServer redis;
+    private static ServerProcess server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisServer.startWithPassword("faults-pw");
+        server = new ServerProcess(Map.of("STREAM_BROKER", "redis", "STREAM_REDIS_URI", redis.uri(),
+                "STREAM_BROKER_TIMEOUT", "PT1S", "STREAM_MAX_PENDING_BYTES", "20000"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+        redis.close();
+    }
+
+    @AfterEach
+    void thaw() throws Exception {
+        redis.resume();
+    }
+
+    private static String error(JsonObject reply) {
+        return reply.getJsonObject("error").getJsonObject("errors").getString("channel");
+    }
+
+    @Test
+    void aSubscribeThatRedisNeverConfirmsIsRefusedNotSilentlyAccepted() throws Exception {
+        try (WsClient client = WsClient.connect(server.uri())) {
+            redis.pause();
+            assertThat(error(client.call("subscribe", "{\"channel\":\"frozen\"}"))).isEqualTo("Cannot subscribe to channel");
+            assertThat(client.call("echo", "{}").containsKey("response"))
+                    .as("the connection stays open").isTrue();
+            redis.resume();
+            assertThat(client.call("subscribe", "{\"channel\":\"frozen\"}").getJsonObject("response").toString())
+                    .isEqualTo("{\"subscribed\":{\"frozen\":[\"*\"]}}");
+        }
+    }
+
+    @Test
+    void aPublishIsAnsweredOnlyOnceRedisHasItAndRefusedWhenRedisDoesNotAnswer() throws Exception {
+        try (WsClient client = WsClient.connect(server.uri())) {
+            redis.pause();
+            assertThat(error(client.call("publish", "{\"channel\":\"frozen\",\"data\":1}"))).isEqualTo("Cannot publish to channel");
+            redis.resume();
+            assertThat(client.call("publish", "{\"channel\":\"frozen\",\"data\":2}").containsKey("response")).isTrue();
+        }
+    }
+
+    /**
+     * Redis answers nothing, so nothing is acknowledged; what does not fit the budget of
+     * unacknowledged bytes is refused at once (counted as failed calls in /metrics) while the
+     * rest still wait for Redis, instead of queueing without bound.
+     */
+    @Test
+    void publicationsBeyondTheUnacknowledgedBudgetAreRefusedAtOnce() throws Exception {
+        String data = "\"" + "x".repeat(1000) + "\"";
+        String refusals = "streamrpc_rpc_errors_total{method=\"publish\"}";
+        try (ServerProcess patient = new ServerProcess(Map.of("STREAM_BROKER", "redis", "STREAM_REDIS_URI", redis.uri(),
+                "STREAM_BROKER_TIMEOUT", "PT60S", "STREAM_MAX_PENDING_BYTES", "20000"));
+             WsClient client = WsClient.connect(patient.uri())) {
+            double refusedBefore = Http.metric(patient.uri(), refusals);
+            redis.pause();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {   // about 40 KB against a budget of 20 KB
+                ids.add(client.request("publish", "{\"channel\":\"budget\",\"data\":" + data + "}"));
+            }
+            await().until(() -> Http.metric(patient.uri(), refusals) >= refusedBefore + 15);
+            assertThat(Http.metric(patient.uri(), "streamrpc_pending_bytes")).isLessThanOrEqualTo(20_000);
+            redis.resume();
+            int accepted = 0;
+            for (String id : ids) {   // replies keep the order of the requests
+                JsonObject reply = client.next();
+                assertThat(reply.getString("id")).isEqualTo(id);
+                if (reply.containsKey("response")) {
+                    accepted++;
+                } else {
+                    assertThat(error(reply)).isEqualTo("Cannot publish to channel");
+                }
+            }
+            assertThat(accepted).isBetween(10, 25);
+        }
+    }
+
+    @Test
+    void aServerWhoseRedisIsUnreachableDoesNotStartAndSaysWhy() throws Exception {
+        ServerProcess.Failed failed = ServerProcess.failingToStart(
+                Map.of("STREAM_BROKER", "redis", "STREAM_REDIS_URI", "redis://127.0.0.1:1"));
+        assertThat(failed.exitCode()).isNotZero();
+        assertThat(failed.output()).contains("Cannot connect to Redis at 127.0.0.1:1").doesNotContain("StreamRPC ready");
+    }
+}
