@@ -4,6 +4,7 @@ import dev.streamrpc.api.ChannelException;
 import dev.streamrpc.api.RpcContext;
 import dev.streamrpc.api.RpcException;
 import dev.streamrpc.api.RpcMethod;
+import dev.streamrpc.discovery.ChannelCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonString;
@@ -45,6 +46,9 @@ public class PubSubMethods {
     @Inject
     SocketsManager sockets;
 
+    @Inject
+    ChannelCatalog catalog;
+
     @RpcMethod(blocking = false)
     public Subscribed subscribe(ChannelRequest request, RpcContext context) {
         return new Subscribed(context.channels().subscribe(channel(request.channel(), "Invalid channel"), pattern(request.event())));
@@ -59,6 +63,7 @@ public class PubSubMethods {
     public Published publish(PublishRequest request, RpcContext context) {
         String channel = channel(request.channel(), "Cannot publish to channel");
         String event = event(request.event());
+        catalog.check(channel, event, request.data());
         context.channels().publish(channel, event, request.data());
         return new Published(channel, event == null ? JsonValue.NULL : event, request.data());
     }

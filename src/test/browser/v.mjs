@@ -1,0 +1,11 @@
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import openrpc from "@open-rpc/meta-schema";
+import jsonSchemaMeta from "@json-schema-tools/meta-schema";
+import { readFileSync } from "node:fs";
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats.default(ajv);
+ajv.addSchema(jsonSchemaMeta.default);
+ajv.addSchema({ ...jsonSchemaMeta.default, $id: "https://meta.json-schema.tools" });
+const validate = ajv.compile(openrpc.default);
+console.log("openrpc valid:", validate(JSON.parse(readFileSync("/tmp/openrpc.json", "utf8"))), JSON.stringify(validate.errors?.slice(0, 10), null, 1));
