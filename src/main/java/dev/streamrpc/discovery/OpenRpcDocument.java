@@ -1,13 +1,16 @@
 package dev.streamrpc.discovery;
 
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -33,7 +36,7 @@ final class OpenRpcDocument {
         methods.forEach(method -> described.add(method(method, schemas)));
         JsonObjectBuilder errors = Json.createObjectBuilder();
         Stream.concat(ProtocolErrors.ENVELOPE.stream(), methods.stream().flatMap(m -> m.errors().stream()))
-                .collect(Collectors.toMap(ProtocolErrors.Row::key, row -> row, (a, b) -> a, java.util.LinkedHashMap::new))
+                .collect(Collectors.toMap(ProtocolErrors.Row::key, row -> row, (a, b) -> a, LinkedHashMap::new))
                 .forEach((key, row) -> errors.add(key, row.toJson()));
         return Json.createObjectBuilder()
                 .add("openrpc", VERSION)
@@ -79,10 +82,23 @@ final class OpenRpcDocument {
 
     private static JsonObject param(String name, JsonObject schema, boolean required) {
         JsonObjectBuilder param = Json.createObjectBuilder().add("name", name);
-        if (schema.get("description") instanceof JsonString description) {
-            param.add("description", description.getString());
+        String description = description(schema);
+        if (description != null) {
+            param.add("description", description);
         }
         return param.add("required", required).add("schema", schema).build();
+    }
+
+    /** A schema's description; a described reference is {@code allOf: [{$ref}, {description}]}. */
+    private static String description(JsonObject schema) {
+        if (schema.get("description") instanceof JsonString description) {
+            return description.getString();
+        }
+        if (schema.get("allOf") instanceof JsonArray parts) {
+            return parts.getValuesAs(JsonObject.class).stream().map(OpenRpcDocument::description)
+                    .filter(Objects::nonNull).findFirst().orElse(null);
+        }
+        return null;
     }
 
     /** The envelope's mapping onto JSON-RPC 2.0, member by member. */

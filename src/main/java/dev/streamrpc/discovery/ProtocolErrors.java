@@ -7,6 +7,7 @@ import jakarta.json.JsonObjectBuilder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The protocol's error table (PROTOCOL.md sections 3, 4 and 7) as OpenRPC error objects. The
@@ -80,6 +81,6 @@ final class ProtocolErrors {
     }
 
     private static List<Row> concat(List<Row> first, List<Row> second) {
-        return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
+        return Stream.concat(first.stream(), second.stream()).toList();
     }
 }
