@@ -5,7 +5,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 
-/** The built-in method {@code rpc.discover}: the OpenRPC document, written at start-up. */
+import java.util.concurrent.CompletionStage;
+
+/** The built-in method {@code rpc.discover}: the OpenRPC document, written once at start-up. */
 @ApplicationScoped
 public class DiscoverMethod {
 
@@ -13,7 +15,7 @@ public class DiscoverMethod {
     Discovery discovery;
 
     @RpcMethod(value = "rpc.discover", blocking = false)
-    public JsonObject discover() {
+    public CompletionStage<JsonObject> discover() {
         return discovery.openRpc();
     }
 }

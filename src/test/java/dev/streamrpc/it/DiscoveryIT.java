@@ -102,7 +102,7 @@ class DiscoveryIT {
     @Deployment
     static WebArchive app() {
         return Deployments.streamrpc("discovery", new Class<?>[] {Shop.class, Shop.Order.class, Shop.Profile.class, Shop.Total.class},
-                "stream.api.title=Shop API", "stream.api.version=2.1.0");
+                "stream.api.title=Shop API", "stream.api.version=2.1.0", "stream.api.description=Orders and profiles.");
     }
 
     @ArquillianResource
@@ -149,7 +149,8 @@ class DiscoveryIT {
         assertThat(document.getString("openrpc")).isEqualTo("1.3.2");
         assertThat(document.getJsonObject("info").getString("title")).isEqualTo("Shop API");
         assertThat(document.getJsonObject("info").getString("version")).isEqualTo("2.1.0");
-        assertThat(document.getJsonObject("info").getString("description")).contains("not JSON-RPC 2.0");
+        assertThat(document.getJsonObject("info").getString("description")).startsWith("Orders and profiles.\n\n")
+                .contains("not JSON-RPC 2.0");
         assertThat(document.getJsonObject("x-streamrpc-envelope").getJsonObject("request").getString("params")).startsWith("payload");
         List<String> names = document.getJsonArray("methods").getValuesAs(JsonObject.class).stream().map(m -> m.getString("name")).toList();
         assertThat(names).containsExactly("echo", "list_orders", "place_order", "publish", "rpc.discover", "server_info",
