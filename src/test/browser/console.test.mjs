@@ -1,83 +1,27 @@
 // stream.js and the console page in real headless Chromium, against the embedded server.
-// Needs target/streamrpc-server.jar (mvn package) and Debian's chromium (CHROMIUM overrides the path).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { createServer } from "node:net";
-import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { join } from "node:path";
+import { SHOTS, ServerJar, freePort, launchChromium, openConsole as open } from "./harness.mjs";
 
-const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../..");
-const JAR = join(ROOT, "target/streamrpc-server.jar");
-const SHOTS = join(ROOT, "target/screenshots");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-
-let port;
 let server;
+let port;
 let browser;
 
-function freePort() {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once("error", fail);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port: free } = probe.address();
-      probe.close(() => done(free));
-    });
-  });
-}
-
-/** Starts the embedded server on `port`; resolves when it logs that it is ready. */
-function startServer() {
-  return new Promise((done, fail) => {
-    const child = spawn("java", ["-jar", JAR, "--port", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const timer = setTimeout(() => fail(new Error("server not ready in 60 s:\n" + output)), 60_000);
-    const watch = (chunk) => {
-      output += chunk;
-      if (output.includes("StreamRPC ready")) {
-        clearTimeout(timer);
-        done(child);
-      }
-    };
-    child.stdout.on("data", watch);
-    child.stderr.on("data", watch);
-    child.once("exit", (code) => fail(new Error(`server exited with ${code}:\n${output}`)));
-  });
-}
-
-function stopServer() {
-  return new Promise((done) => {
-    if (!server || server.exitCode !== null) return done();
-    server.once("exit", () => done());
-    server.kill("SIGTERM");
-  });
-}
-
-async function openConsole() {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  page.on("pageerror", (error) => console.error("page error:", error));
-  await page.goto(`http://127.0.0.1:${port}/`);
-  await page.waitForFunction(() => document.getElementById("state").dataset.state === "open");
-  return page;
-}
+const openConsole = () => open(browser, server);
+const startServer = () => server.start();
+const stopServer = () => server.stop();
 
 before(async () => {
   port = await freePort();
-  server = await startServer();
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,   // a new empty profile each launch
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  server = new ServerJar(port);
+  await server.start();
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  await stopServer();
+  await server.stop();
 });
 
 test("an RPC round trip and an RPC error through stream.js", async () => {
@@ -187,7 +131,7 @@ test("after a server restart the page reconnects, restores its subscriptions and
   await stopServer();
   await page.waitForFunction(() => document.getElementById("state").dataset.state === "reconnecting");
   const whileDown = page.evaluate(() => window.streamClient.rpc("echo", { whileDown: true }, { timeout: 30000 }));
-  server = await startServer();
+  await startServer();
   await page.waitForFunction(() => document.getElementById("state").dataset.state === "open", null, { timeout: 30000 });
   assert.deepEqual(await whileDown, { whileDown: true });
 

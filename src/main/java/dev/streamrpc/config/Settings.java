@@ -35,6 +35,10 @@ import java.util.regex.PatternSyntaxException;
  * @param brokerTimeout how long the broker may take to confirm a subscription or accept a publication
  * @param maxPendingBytes bytes of publications on their way (unacknowledged by the broker, or not yet fanned out);
  *        beyond, publishing is refused and inbound publications are dropped
+ * @param channelsValidate whether a client's publication to a declared channel must fit its declared data type
+ * @param apiTitle the application's title in the OpenRPC and AsyncAPI documents
+ * @param apiVersion the application's version in those documents
+ * @param apiDescription the application's description in those documents ({@code ""} for none)
  */
 public record Settings(
         int maxMessageBytes,
@@ -53,7 +57,11 @@ public record Settings(
         String broker,
         String redisUri,
         Duration brokerTimeout,
-        long maxPendingBytes) {
+        long maxPendingBytes,
+        boolean channelsValidate,
+        String apiTitle,
+        String apiVersion,
+        String apiDescription) {
 
     /** Reads and checks every setting; throws {@link IllegalArgumentException} naming each bad key. */
     public static Settings from(Config config) {
@@ -75,7 +83,11 @@ public record Settings(
                 read.choice("stream.broker", "memory", "memory", "redis"),
                 read.string("stream.redis.uri", "redis://localhost:6379"),
                 read.duration("stream.broker.timeout", "PT5S"),
-                read.positiveLong("stream.max-pending-bytes", 64L << 20));
+                read.positiveLong("stream.max-pending-bytes", 64L << 20),
+                read.bool("stream.channels.validate", false),
+                read.string("stream.api.title", "StreamRPC"),
+                read.string("stream.api.version", "0.0.0"),
+                read.string("stream.api.description", ""));
         read.failOnProblems();
         return settings;
     }
@@ -153,6 +165,10 @@ public record Settings(
                 problems.add(key + ": not a regular expression: " + e.getDescription());
                 return Pattern.compile(fallback);
             }
+        }
+
+        boolean bool(String key, boolean fallback) {
+            return Boolean.parseBoolean(choice(key, Boolean.toString(fallback), "true", "false"));
         }
 
         String choice(String key, String fallback, String... allowed) {

@@ -49,6 +49,9 @@ public class PubSubMethods {
     @Inject
     SocketsManager sockets;
 
+    @Inject
+    PublicationValidator validator;
+
     @RpcMethod(blocking = false)
     public CompletionStage<Subscribed> subscribe(ChannelRequest request, RpcContext context) {
         return context.channels().subscribe(channel(request.channel(), ErrorTexts.INVALID_CHANNEL), pattern(request.event()))
@@ -64,6 +67,7 @@ public class PubSubMethods {
     public CompletionStage<Published> publish(PublishRequest request, RpcContext context) {
         String channel = channel(request.channel(), ErrorTexts.CANNOT_PUBLISH);
         String event = event(request.event());
+        validator.check(channel, event, request.data());
         Published reply = new Published(channel, event == null ? JsonValue.NULL : event, request.data());
         return context.channels().publish(channel, event, request.data()).thenApply(published -> reply);
     }

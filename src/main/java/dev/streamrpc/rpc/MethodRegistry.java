@@ -1,6 +1,7 @@
 package dev.streamrpc.rpc;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -32,5 +33,10 @@ public final class MethodRegistry {
 
     public Set<String> names() {
         return targets.keySet();
+    }
+
+    /** Every registered method, in no particular order. */
+    public List<MethodDescriptor> descriptors() {
+        return targets.values().stream().map(RpcTarget::descriptor).toList();
     }
 }

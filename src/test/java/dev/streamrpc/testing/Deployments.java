@@ -16,6 +16,7 @@ public final class Deployments {
         "dev.streamrpc.api", "dev.streamrpc.rpc", "dev.streamrpc.rpc.cdi", "dev.streamrpc.pubsub",
         "dev.streamrpc.broker", "dev.streamrpc.broker.memory", "dev.streamrpc.transport",
         "dev.streamrpc.broker.redis", "dev.streamrpc.config", "dev.streamrpc.demo", "dev.streamrpc.ops",
+        "dev.streamrpc.discovery",
     };
 
     private Deployments() {

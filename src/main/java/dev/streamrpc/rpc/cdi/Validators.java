@@ -30,7 +30,8 @@ public class Validators {
         validator = factory.getValidator();
     }
 
-    Validator validator() {
+    /** The shared validator; English messages, because they are part of the wire contract. */
+    public Validator validator() {
         return validator;
     }
 

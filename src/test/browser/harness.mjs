@@ -1,0 +1,81 @@
+// What the browser tests share: the embedded server jar on a free port, and headless Chromium.
+// Needs target/streamrpc-server.jar (mvn package) and Debian's chromium (CHROMIUM overrides the path).
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../..");
+export const SHOTS = join(ROOT, "target/screenshots");
+const JAR = join(ROOT, "target/streamrpc-server.jar");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+
+export function freePort() {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once("error", fail);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port: free } = probe.address();
+      probe.close(() => done(free));
+    });
+  });
+}
+
+/** The embedded server as a child process; start() resolves when it logs that it is ready. */
+export class ServerJar {
+  constructor(port) {
+    this.port = port;
+    this.child = null;
+  }
+
+  get base() {
+    return `http://127.0.0.1:${this.port}/`;
+  }
+
+  start() {
+    return new Promise((done, fail) => {
+      const child = spawn("java", ["-jar", JAR, "--port", String(this.port)], { stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      const timer = setTimeout(() => fail(new Error("server not ready in 60 s:\n" + output)), 60_000);
+      const watch = (chunk) => {
+        output += chunk;
+        if (output.includes("StreamRPC ready")) {
+          clearTimeout(timer);
+          this.child = child;
+          done(child);
+        }
+      };
+      child.stdout.on("data", watch);
+      child.stderr.on("data", watch);
+      child.once("exit", (code) => fail(new Error(`server exited with ${code}:\n${output}`)));
+    });
+  }
+
+  stop() {
+    return new Promise((done) => {
+      if (!this.child || this.child.exitCode !== null) return done();
+      this.child.once("exit", () => done());
+      this.child.kill("SIGTERM");
+    });
+  }
+}
+
+export function launchChromium() {
+  mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,   // a new empty profile each launch
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** The console page, once its connection is open. */
+export async function openConsole(browser, server) {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  page.on("pageerror", (error) => console.error("page error:", error));
+  await page.goto(server.base);
+  await page.waitForFunction(() => document.getElementById("state").dataset.state === "open");
+  return page;
+}
