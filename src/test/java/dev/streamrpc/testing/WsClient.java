@@ -193,7 +193,11 @@ public final class WsClient implements AutoCloseable {
     }
 
     public Close awaitClose() {
-        return closed.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        return awaitClose(TIMEOUT);
+    }
+
+    public Close awaitClose(Duration within) {
+        return closed.copy().orTimeout(within.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
     public boolean isClosed() {
