@@ -59,7 +59,7 @@ import static org.awaitility.Awaitility.await;
  * and slot moves are real (SIGKILL, CLUSTER SETSLOT). Channels are named like the broker's,
  * {@code streamrpc:{NAME}}, so a channel and its history keys share a slot.
  */
-class LettuceClusterBehaviourTest {
+class LettuceClusterBehaviourIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(LettuceClusterBehaviourTest.class);
 
