@@ -3,6 +3,7 @@ package dev.streamrpc.it;
 import dev.streamrpc.testing.Deployments;
 import dev.streamrpc.testing.Endpoints;
 import dev.streamrpc.testing.Http;
+import dev.streamrpc.testing.Metrics;
 import dev.streamrpc.testing.WsClient;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -16,10 +17,7 @@ import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Collections;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,11 +47,7 @@ class OperationsIT {
     }
 
     private double metric(String series) throws Exception {
-        HttpResponse<String> scrape = Http.get(Http.beside(stream(), "metrics"));
-        assertThat(scrape.statusCode()).isEqualTo(200);
-        assertThat(scrape.headers().firstValue("Content-Type")).get().asString().startsWith("text/plain");
-        Matcher value = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape.body());
-        return value.find() ? Double.parseDouble(value.group(1)) : 0;
+        return Metrics.value(stream(), series);
     }
 
     @Test
@@ -98,8 +92,10 @@ class OperationsIT {
                 assertThat(metric("streamrpc_messages_delivered_total")).isEqualTo(delivered + 2);
             });
         }
-        String scrape = Http.get(Http.beside(stream(), "metrics")).body();
-        assertThat(scrape).contains("streamrpc_rpc_calls_seconds_bucket{method=\"echo\",outcome=\"ok\",le=")
+        HttpResponse<String> scrape = Http.get(Http.beside(stream(), "metrics"));
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.headers().firstValue("Content-Type")).get().asString().startsWith("text/plain");
+        assertThat(scrape.body()).contains("streamrpc_rpc_calls_seconds_bucket{method=\"echo\",outcome=\"ok\",le=")
                 .contains("streamrpc_broker_reconnects_total").doesNotContain("m1");
     }
 
@@ -115,11 +111,7 @@ class OperationsIT {
             // its replies after every 16 publications, so its own outbox never holds more than
             // 16 replies of 16 KB, a quarter of the 1 MiB limit, however slow this machine is.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> {
-                List<String> ids = new ArrayList<>();
-                for (int i = 0; i < 16; i++) {
-                    ids.add(publisher.request("publish", publish));
-                }
-                ids.forEach(publisher::replyTo);
+                publisher.callAll("publish", Collections.nCopies(16, publish));
                 return metric(SLOW_CONSUMER_CLOSES) > closes;
             });
             slow.resume();
