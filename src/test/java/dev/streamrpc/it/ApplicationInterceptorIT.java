@@ -166,6 +166,22 @@ class ApplicationInterceptorIT {
     @ArquillianResource
     URL base;
 
+    /** A reply, and what the fixture did to produce it. */
+    private record Outcome(JsonObject reply, List<String> trace) {
+        JsonObject error() {
+            return reply.getJsonObject("error");
+        }
+    }
+
+    /** Calls {@code method} on a new connection; the trace is read before and after the call. */
+    private Outcome call(String method, String payloadJson) {
+        try (WsClient client = WsClient.connect(Endpoints.stream(base))) {
+            trace(client);
+            JsonObject reply = client.call(method, payloadJson);
+            return new Outcome(reply, trace(client));
+        }
+    }
+
     /** What the fixture did since the last call, read through the {@code trace} RPC method. */
     private static List<String> trace(WsClient client) {
         return client.call("trace", "{}").getJsonArray("response").getValuesAs(JsonString.class).stream()
@@ -174,33 +190,24 @@ class ApplicationInterceptorIT {
 
     @Test
     void applicationInterceptorsRunAroundTheMethodInPriorityOrder() {
-        try (WsClient client = WsClient.connect(Endpoints.stream(base))) {
-            trace(client);
-            JsonObject reply = client.call("greet", "{\"name\":\"ada\"}");
-            assertThat(reply.getString("response")).isEqualTo("HELLO ADA FROM CONNECTION");
-            assertThat(trace(client)).containsExactly("outer in", "shout in", "greet ada", "shout out", "outer out");
-        }
+        Outcome greet = call("greet", "{\"name\":\"ada\"}");
+        assertThat(greet.reply().getString("response")).isEqualTo("HELLO ADA FROM CONNECTION");
+        assertThat(greet.trace()).containsExactly("outer in", "shout in", "greet ada", "shout out", "outer out");
     }
 
     @Test
     void anInvalidPayloadIsRefusedBeforeTheApplicationInterceptorsRun() {
-        try (WsClient client = WsClient.connect(Endpoints.stream(base))) {
-            trace(client);
-            JsonObject reply = client.call("greet", "{}");
-            assertThat(reply.getJsonObject("error")).isEqualTo(WsClient.parse(
-                    "{\"message\":\"Invalid RPC parameters\",\"errors\":{\"name\":\"required\"}}"));
-            assertThat(trace(client)).isEmpty();
-        }
+        Outcome greet = call("greet", "{}");
+        assertThat(greet.error()).isEqualTo(WsClient.parse(
+                "{\"message\":\"Invalid RPC parameters\",\"errors\":{\"name\":\"required\"}}"));
+        assertThat(greet.trace()).isEmpty();
     }
 
     @Test
     void anApplicationInterceptorsFailureBecomesInternalServerError() {
-        try (WsClient client = WsClient.connect(Endpoints.stream(base))) {
-            trace(client);
-            JsonObject reply = client.call("closed", "{}");
-            assertThat(reply.getJsonObject("error")).isEqualTo(WsClient.parse("{\"message\":\"Internal server error\"}"));
-            assertThat(trace(client)).containsExactly("outer in");
-        }
+        Outcome closed = call("closed", "{}");
+        assertThat(closed.error()).isEqualTo(WsClient.parse("{\"message\":\"Internal server error\"}"));
+        assertThat(closed.trace()).containsExactly("outer in");
     }
 
     @Test
@@ -208,12 +215,9 @@ class ApplicationInterceptorIT {
         // Only the error-mapping interceptor turns a ChannelException into a field error; were it
         // inside the application's interceptors, the dispatcher's last guard would answer
         // Internal server error instead.
-        try (WsClient client = WsClient.connect(Endpoints.stream(base))) {
-            trace(client);
-            JsonObject reply = client.call("guarded", "{}");
-            assertThat(reply.getJsonObject("error")).isEqualTo(WsClient.parse(
-                    "{\"message\":\"Invalid RPC parameters\",\"errors\":{\"channel\":\"Not allowed\"}}"));
-            assertThat(trace(client)).containsExactly("outer in");
-        }
+        Outcome guarded = call("guarded", "{}");
+        assertThat(guarded.error()).isEqualTo(WsClient.parse(
+                "{\"message\":\"Invalid RPC parameters\",\"errors\":{\"channel\":\"Not allowed\"}}"));
+        assertThat(guarded.trace()).containsExactly("outer in");
     }
 }
