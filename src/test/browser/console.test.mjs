@@ -94,10 +94,11 @@ test("subscribe on one page and publish from another, through the console", asyn
 
 test("pattern subscriptions receive only matching events, each handler once", async () => {
   const page = await openConsole();
-  const seen = await page.evaluate(async () => {
+  await page.evaluate(async () => {
     const { connect } = await import("/stream.js");
     const client = connect(`ws://${location.host}/stream`);
-    const got = { trades: [], all: [], shared: [] };
+    window.patternClient = client;
+    const got = (window.got = { trades: [], all: [], shared: [] });
     await new Promise((ready) => client.on("open", ready));
     await client.subscribe("ticks", "trade.*", (m) => got.trades.push(m.event));
     await client.subscribe("ticks", "*", (m) => got.all.push(m.event));
@@ -106,12 +107,17 @@ test("pattern subscriptions receive only matching events, each handler once", as
     await client.subscribe("ticks", "trade.b*", shared);   // same handler twice: called once
     for (const event of ["trade.btc", "quote.btc", "trade.eth"]) await client.publish("ticks", event, 1);
     await client.publish("ticks", null, "no event");
-    await new Promise((wait) => setTimeout(wait, 300));
-    client.close();
-    return got;
+    await client.publish("ticks", "marker", "last");
+  });
+  // Messages arrive in publish order: once the catch-all handler has the marker, every handler
+  // has been called for everything published before it, duplicates included.
+  await page.waitForFunction(() => window.got.all.includes("marker"));
+  const seen = await page.evaluate(() => {
+    window.patternClient.close();
+    return window.got;
   });
   assert.deepEqual(seen.trades, ["trade.btc", "trade.eth"]);
-  assert.deepEqual(seen.all, ["trade.btc", "quote.btc", "trade.eth", ""]);
+  assert.deepEqual(seen.all, ["trade.btc", "quote.btc", "trade.eth", "", "marker"]);
   assert.deepEqual(seen.shared, ["trade.btc"]);
   await page.close();
 });

@@ -1,5 +1,6 @@
 package dev.streamrpc.it;
 
+import dev.streamrpc.api.ChannelException;
 import dev.streamrpc.api.RpcContext;
 import dev.streamrpc.api.RpcMethod;
 import dev.streamrpc.testing.Deployments;
@@ -7,11 +8,13 @@ import dev.streamrpc.testing.Endpoints;
 import dev.streamrpc.testing.WsClient;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InterceptorBinding;
 import jakarta.interceptor.InvocationContext;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.validation.constraints.NotBlank;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -22,17 +25,47 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.lang.annotation.ElementType;
-import java.net.URL;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.net.URL;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** An application's own interceptors run around its RPC methods, inside StreamRPC's. */
+/**
+ * An application's own interceptors run around its RPC methods, in {@code @Priority} order,
+ * inside StreamRPC's: payload validation before them, error mapping around them all. The
+ * fixture's interceptors and method write what they do to a trace that the {@code trace}
+ * RPC method reads, so the order is observed, not assumed.
+ */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class ApplicationInterceptorIT {
+
+    /** What the fixture's interceptors and methods did, in order; {@code trace} reads and clears it. */
+    @ApplicationScoped
+    public static class Trace {
+        private final List<String> entries = new CopyOnWriteArrayList<>();
+
+        void add(String entry) {
+            entries.add(entry);
+        }
+
+        @RpcMethod("trace")
+        public List<String> drain() {
+            List<String> taken = List.copyOf(entries);
+            entries.removeAll(taken);
+            return taken;
+        }
+    }
+
+    @InterceptorBinding
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    public @interface Traced {
+    }
 
     @InterceptorBinding
     @Retention(RetentionPolicy.RUNTIME)
@@ -40,79 +73,151 @@ class ApplicationInterceptorIT {
     public @interface Shout {
     }
 
+    /** The application interceptor with the lower priority: it should run first, outside {@link ShoutInterceptor}. */
+    @Traced
+    @Interceptor
+    @Priority(Interceptor.Priority.APPLICATION)
+    public static class OuterInterceptor {
+        @Inject
+        Trace trace;
+
+        @AroundInvoke
+        Object around(InvocationContext invocation) throws Exception {
+            trace.add("outer in");
+            Object result = invocation.proceed();
+            trace.add("outer out");
+            return result;
+        }
+    }
+
     /** Upper-cases a String result: proof that it ran on the reply's way out. */
     @Shout
     @Interceptor
-    @Priority(Interceptor.Priority.APPLICATION)
+    @Priority(Interceptor.Priority.APPLICATION + 10)
     public static class ShoutInterceptor {
+        @Inject
+        Trace trace;
+
         @AroundInvoke
         Object shout(InvocationContext invocation) throws Exception {
-            return ((String) invocation.proceed()).toUpperCase();
+            trace.add("shout in");
+            String result = ((String) invocation.proceed()).toUpperCase();
+            trace.add("shout out");
+            return result;
         }
     }
 
-    /** Bound through @RpcMethod itself: runs around every RPC method, and may refuse a call. */
+    /**
+     * Bound through @RpcMethod itself: runs around every RPC method, and refuses two of them,
+     * one with an unexpected exception and one with a channel refusal.
+     */
     @RpcMethod
     @Interceptor
-    @Priority(Interceptor.Priority.APPLICATION + 10)
+    @Priority(Interceptor.Priority.APPLICATION + 20)
     public static class Gate {
         @AroundInvoke
         Object gate(InvocationContext invocation) throws Exception {
-            if (invocation.getMethod().getName().equals("closed")) {
-                throw new IllegalStateException("gate shut");
+            switch (invocation.getMethod().getName()) {
+                case "closed" -> throw new IllegalStateException("gate shut");
+                case "guarded" -> throw new ChannelException("channel", "Not allowed");
+                default -> {
+                    return invocation.proceed();
+                }
             }
-            return invocation.proceed();
         }
     }
 
+    @Traced
     @ApplicationScoped
     public static class Greeter {
 
         public record Greeting(@NotBlank String name) {
         }
 
+        @Inject
+        Trace trace;
+
         @Shout
         @RpcMethod("greet")
         public String hello(Greeting greeting, RpcContext context) {
+            trace.add("greet " + greeting.name());
             return "hello " + greeting.name() + " from " + (context.connectionId().isEmpty() ? "?" : "connection");
         }
 
         @RpcMethod
         public String closed() {
+            trace.add("closed");
+            return "never";
+        }
+
+        @RpcMethod
+        public String guarded() {
+            trace.add("guarded");
             return "never";
         }
     }
 
     @Deployment
     static WebArchive app() {
-        return Deployments.streamrpc("interceptors",
+        return Deployments.streamrpc("interceptors", Trace.class, Traced.class, OuterInterceptor.class,
                 Shout.class, ShoutInterceptor.class, Gate.class, Greeter.class, Greeter.Greeting.class);
     }
 
     @ArquillianResource
     URL base;
 
-    @Test
-    void theApplicationInterceptorRunsAroundItsMethod() {
-        try (WsClient client = WsClient.connect(Endpoints.stream(base))) {
-            JsonObject reply = client.call("greet", "{\"name\":\"ada\"}");
-            assertThat(reply.getString("response")).isEqualTo("HELLO ADA FROM CONNECTION");
+    /** A reply, and what the fixture did to produce it. */
+    private record Outcome(JsonObject reply, List<String> trace) {
+        JsonObject error() {
+            return reply.getJsonObject("error");
         }
     }
 
-    @Test
-    void validationRunsBeforeTheApplicationInterceptor() {
+    /** Calls {@code method} on a new connection; the trace is read before and after the call. */
+    private Outcome call(String method, String payloadJson) {
         try (WsClient client = WsClient.connect(Endpoints.stream(base))) {
-            JsonObject reply = client.call("greet", "{}");
-            assertThat(reply.getJsonObject("error").getJsonObject("errors").getString("name")).isEqualTo("required");
+            trace(client);
+            JsonObject reply = client.call(method, payloadJson);
+            return new Outcome(reply, trace(client));
         }
     }
 
+    /** What the fixture did since the last call, read through the {@code trace} RPC method. */
+    private static List<String> trace(WsClient client) {
+        return client.call("trace", "{}").getJsonArray("response").getValuesAs(JsonString.class).stream()
+                .map(JsonString::getString).toList();
+    }
+
     @Test
-    void anInterceptorBoundToRpcMethodCoversEveryMethodAndItsFailureIsMapped() {
-        try (WsClient client = WsClient.connect(Endpoints.stream(base))) {
-            JsonObject reply = client.call("closed", "{}");
-            assertThat(reply.getJsonObject("error").getString("message")).isEqualTo("Internal server error");
-        }
+    void applicationInterceptorsRunAroundTheMethodInPriorityOrder() {
+        Outcome greet = call("greet", "{\"name\":\"ada\"}");
+        assertThat(greet.reply().getString("response")).isEqualTo("HELLO ADA FROM CONNECTION");
+        assertThat(greet.trace()).containsExactly("outer in", "shout in", "greet ada", "shout out", "outer out");
+    }
+
+    @Test
+    void anInvalidPayloadIsRefusedBeforeTheApplicationInterceptorsRun() {
+        Outcome greet = call("greet", "{}");
+        assertThat(greet.error()).isEqualTo(WsClient.parse(
+                "{\"message\":\"Invalid RPC parameters\",\"errors\":{\"name\":\"required\"}}"));
+        assertThat(greet.trace()).isEmpty();
+    }
+
+    @Test
+    void anApplicationInterceptorsFailureBecomesInternalServerError() {
+        Outcome closed = call("closed", "{}");
+        assertThat(closed.error()).isEqualTo(WsClient.parse("{\"message\":\"Internal server error\"}"));
+        assertThat(closed.trace()).containsExactly("outer in");
+    }
+
+    @Test
+    void errorMappingIsOutermostSoItMapsARefusalThrownByAnApplicationInterceptor() {
+        // Only the error-mapping interceptor turns a ChannelException into a field error; were it
+        // inside the application's interceptors, the dispatcher's last guard would answer
+        // Internal server error instead.
+        Outcome guarded = call("guarded", "{}");
+        assertThat(guarded.error()).isEqualTo(WsClient.parse(
+                "{\"message\":\"Invalid RPC parameters\",\"errors\":{\"channel\":\"Not allowed\"}}"));
+        assertThat(guarded.trace()).containsExactly("outer in");
     }
 }

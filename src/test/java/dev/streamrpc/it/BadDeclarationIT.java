@@ -2,16 +2,24 @@ package dev.streamrpc.it;
 
 import dev.streamrpc.api.RpcMethod;
 import dev.streamrpc.testing.Deployments;
+import dev.streamrpc.testing.StartupFailures;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.spi.DefinitionException;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.jboss.arquillian.container.spi.client.container.DeploymentException;
+import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.container.test.api.ShouldThrowException;
 import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Two beans that claim the same RPC name: the deployment must fail. */
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Two beans that claim the same RPC name: the deployment fails, naming both methods. */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class BadDeclarationIT {
@@ -32,15 +40,38 @@ class BadDeclarationIT {
         }
     }
 
-    @Deployment
-    @ShouldThrowException
-    static WebArchive app() {
+    /**
+     * A deployment that starts, so that Arquillian has a running container to deploy into. Not
+     * testable: Arquillian would add this test class, with the clashing beans nested in it.
+     */
+    @Deployment(name = "good", testable = false)
+    static WebArchive good() {
+        return Deployments.streamrpc("good");
+    }
+
+    /**
+     * Deployed by the test itself, so that the test can look at the failure (Arquillian's
+     * {@code @ShouldThrowException} passes on any failure at all).
+     */
+    @Deployment(name = "bad", managed = false)
+    static WebArchive bad() {
         return Deployments.streamrpc("bad", First.class, Second.class);
     }
 
+    @ArquillianResource
+    Deployer deployer;
+
     @Test
-    void theDeploymentFails() {
-        // Arquillian passes this test only if deploying the archive above threw. The adapter
-        // wraps the cause, so the message (naming both methods) is checked by MethodTableBuilderTest.
+    void twoMethodsClaimingOneNameFailTheDeploymentWithADefinitionErrorNamingBoth() {
+        assertThatThrownBy(() -> deployer.deploy("bad"))
+                .isInstanceOf(DeploymentException.class).hasMessage("Could not deploy bad.war");
+        String first = First.class.getName() + "#one";
+        String second = Second.class.getName() + "#clash";
+        // Weld gathers every definition error of the deployment into one exception.
+        assertThat(StartupFailures.of("bad.war")).get(InstanceOfAssertFactories.THROWABLE)
+                .isInstanceOf(DefinitionException.class)
+                .message().containsOnlyOnce("Duplicate RPC method name")
+                .containsAnyOf("Duplicate RPC method name 'clash': " + first + " and " + second,
+                        "Duplicate RPC method name 'clash': " + second + " and " + first);
     }
 }

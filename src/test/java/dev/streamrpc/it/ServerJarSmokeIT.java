@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code java -jar target/streamrpc-server.jar} as a user runs it: a separate process with a
- * setting from the environment, a round trip, then SIGTERM, which closes the client with 1001.
+ * setting from the environment, a round trip, then SIGTERM, which closes the client with 1001
+ * {@code Server shutting down} (the server's own reason, not the container's).
  */
 class ServerJarSmokeIT {
 
@@ -28,7 +29,7 @@ class ServerJarSmokeIT {
                 assertThat(client.call("subscribe", "{\"channel\":\"two\"}").getJsonObject("error").getJsonObject("errors").getString("channel"))
                         .isEqualTo("Too many subscriptions");
                 assertThat(server.terminate()).isTrue(); // SIGTERM
-                assertThat(client.awaitClose().code()).isEqualTo(1001);
+                assertThat(client.awaitClose()).isEqualTo(new WsClient.Close(1001, "Server shutting down"));
             }
             assertThat(server.output()).doesNotContain("Exception");
         }

@@ -127,6 +127,16 @@ public final class WsClient implements AutoCloseable {
         return replyTo(request(method, payloadJson));
     }
 
+    /**
+     * Sends one request per payload at once, then waits for every reply; returns the replies in
+     * request order. However slowly this client is served, the server never holds more than
+     * these replies for it.
+     */
+    public List<JsonObject> callAll(String method, List<String> payloadsJson) {
+        List<String> ids = payloadsJson.stream().map(payload -> request(method, payload)).toList();
+        return ids.stream().map(this::replyTo).toList();
+    }
+
     public JsonObject replyTo(String id) {
         synchronized (held) {
             for (Iterator<String> it = held.iterator(); it.hasNext(); ) {
