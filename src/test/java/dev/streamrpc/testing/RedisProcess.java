@@ -66,6 +66,14 @@ final class RedisProcess {
         return process.isAlive();
     }
 
+    /** Sends a signal by name ({@code STOP}, {@code CONT}) to the server. */
+    void signal(String name) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("kill -" + name + " failed");
+        }
+    }
+
     /** Kills the server at once (SIGKILL), as a crash would. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();

@@ -43,19 +43,12 @@ public final class RedisServer implements AutoCloseable {
 
     /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
     public void pause() throws IOException, InterruptedException {
-        signal("STOP");
+        process.signal("STOP");
     }
 
     /** Thaws a paused server (SIGCONT). */
     public void resume() throws IOException, InterruptedException {
-        signal("CONT");
-    }
-
-    private void signal(String name) throws IOException, InterruptedException {
-        int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
-        if (exit != 0) {
-            throw new IllegalStateException("kill -" + name + " failed");
-        }
+        process.signal("CONT");
     }
 
     /** {@code redis://:password@127.0.0.1:port} */

@@ -61,7 +61,7 @@ import static org.awaitility.Awaitility.await;
  */
 class LettuceClusterBehaviourIT {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LettuceClusterBehaviourTest.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LettuceClusterBehaviourIT.class);
 
     /** Lettuce 7.7's defaults: every adaptive trigger, at most one refresh per 5 s, no periodic refresh. */
     private static final ClusterTopologyRefreshOptions DEFAULT_REFRESH = ClusterTopologyRefreshOptions.create();
