@@ -26,6 +26,22 @@ public interface ConnectionChannels extends Publisher {
     CompletionStage<Map<String, List<String>>> subscribe(String channel, String eventPattern);
 
     /**
+     * Subscribes as {@link #subscribe} does, with a position (protocol version 2): from now on
+     * every message this connection receives on the channel carries its offset, the stage
+     * completes with the channel's position, and with {@code since} it also carries every
+     * publication after {@code since} that the pattern matches, up to that position (or why
+     * not). Nothing is missed between the recovered publications and the live ones, and
+     * nothing comes twice.
+     *
+     * @param since where this connection left off, or null for the position only
+     * @return a stage that fails with a {@link ChannelException} ({@code Cannot subscribe to
+     *         channel}, or on {@code since}: {@code Invalid position} when it has the current
+     *         epoch and an offset after the channel's last publication)
+     * @throws ChannelException at once when the channel or pattern is refused
+     */
+    CompletionStage<PositionedSubscription> subscribeWithPosition(String channel, String eventPattern, StreamPosition since);
+
+    /**
      * Removes one event pattern of this connection; nothing that matches only that pattern is
      * delivered to it afterwards.
      *

@@ -20,6 +20,7 @@ public final class ErrorTexts {
     public static final String METHOD_NOT_AVAILABLE = " method not available";
     public static final String INVALID_VALUE = "invalid value";
     public static final String MUST_BE_A_STRING = "must be a string";
+    public static final String MUST_BE_A_BOOLEAN = "must be a boolean";
     public static final String INVALID_CHANNEL = "Invalid channel";
     public static final String INVALID_EVENT_PATTERN = "Invalid event pattern";
     public static final String INVALID_EVENT = "Invalid event";
@@ -27,6 +28,7 @@ public final class ErrorTexts {
     public static final String NOT_ALLOWED = "Not allowed";
     public static final String CANNOT_SUBSCRIBE = "Cannot subscribe to channel";
     public static final String CANNOT_PUBLISH = "Cannot publish to channel";
+    public static final String INVALID_POSITION = "Invalid position";
 
     private ErrorTexts() {
     }

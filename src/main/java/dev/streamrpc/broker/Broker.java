@@ -3,40 +3,49 @@ package dev.streamrpc.broker;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Carries publications between the servers that share channels. The hub subscribes a
- * channel when it gains its first local subscriber and unsubscribes it after the last one
- * leaves; every publication the broker receives for a subscribed channel, including those
- * published on this server, goes to the {@link BrokerCallback} given to {@link #start}.
+ * Carries publications between the servers that share channels, and keeps each channel's
+ * stream: every publication gets the next offset of its channel (one total order per
+ * channel, whichever server published it), and the last {@code stream.history.size}
+ * publications are held for {@code stream.history.ttl}. The hub subscribes a channel when it
+ * gains its first local subscriber and unsubscribes it after the last one leaves; every
+ * publication of a subscribed channel, including those published on this server, goes to the
+ * {@link BrokerCallback} given to {@link #start}, in offset order.
  *
  * <p>No method blocks: each answers with a stage that completes when the broker has done
- * the work (or fails with {@link CannotPublish} or {@link CannotSubscribe}). Publications
- * and calls for different channels may be concurrent; for one channel, the hub never has
- * more than one {@code subscribe} or {@code unsubscribe} outstanding, so a broker may assume
- * they arrive in order.
+ * the work (or fails with {@link CannotPublish} or {@link CannotSubscribe}). Stages complete
+ * on a thread that may call back into the hub (never a client library's I/O thread).
+ * Publications and calls for different channels may be concurrent; for one channel, the hub
+ * never has more than one {@code subscribe} or {@code unsubscribe} outstanding.
  */
 public interface Broker extends AutoCloseable {
 
     /**
-     * Connects; every inbound publication goes to {@code callback}, on any thread, one at a
-     * time per channel. Throws when the broker cannot start (the server then fails to start).
+     * Connects; every inbound publication goes to {@code callback}, one at a time per channel,
+     * in offset order. Throws when the broker cannot start (the server then fails to start).
      */
     void start(BrokerCallback callback);
 
     /**
      * Publishes an encoded message to a channel. The stage completes once the broker has
-     * accepted it; it fails with {@link CannotPublish} when the broker cannot take it (not
-     * connected, too much unacknowledged, or refused).
+     * stored it with its offset (and kept it in the history, if history is on); it fails with
+     * {@link CannotPublish} when the broker cannot take it.
      */
     CompletionStage<Void> publish(String channel, String event, EncodedMessage message);
 
     /**
      * Starts receiving a channel's publications. The stage completes once every publication
-     * made after it completes reaches the callback; it fails with {@link CannotSubscribe}.
+     * after the returned state reaches the callback; it fails with {@link CannotSubscribe}.
      */
-    CompletionStage<Void> subscribe(String channel);
+    CompletionStage<StreamState> subscribe(String channel);
 
     /** Stops receiving a channel's publications; the stage completes once the broker confirms. */
     CompletionStage<Void> unsubscribe(String channel);
+
+    /**
+     * The publications held after {@code after}, at most {@code limit} of them, and the
+     * stream's state; fails with {@link CannotSubscribe} when the broker cannot answer.
+     */
+    CompletionStage<History> history(String channel, long after, int limit);
 
     /** A short state for health reports: {@code connected}, or for a distributed broker also {@code reconnecting}. */
     default String state() {

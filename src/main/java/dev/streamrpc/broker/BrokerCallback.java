@@ -8,9 +8,10 @@ package dev.streamrpc.broker;
 public interface BrokerCallback {
 
     /**
-     * Delivers an inbound publication to the local subscribers of {@code channel}. The
-     * message's size has been charged to the server's {@link PendingBytes}; the callback
-     * releases it once the publication is fanned out or dropped. Never blocks.
+     * Delivers an inbound publication to the local subscribers of {@code channel}; called
+     * one at a time per channel, in offset order. The message's size has been charged to the
+     * server's {@link PendingBytes}; the callback releases it once the publication is fanned
+     * out or dropped. Never blocks.
      */
-    void onPublication(String channel, String event, EncodedMessage message);
+    void onPublication(String channel, Publication publication);
 }

@@ -27,8 +27,9 @@ public class BrokerProducer {
     @Singleton
     Broker broker(Settings settings, PendingBytes pending) {
         return switch (settings.broker()) {
-            case "redis" -> new RedisBroker(settings.redisUri(), settings.brokerTimeout(), pending);
-            default -> new MemoryBroker(pending);
+            case "redis" -> new RedisBroker(settings.redisUri(), settings.brokerTimeout(), pending,
+                    settings.historySize(), settings.historyTtl());
+            default -> new MemoryBroker(pending, settings.historySize(), settings.historyTtl(), settings.historyMaxBytes());
         };
     }
 

@@ -35,6 +35,10 @@ import java.util.regex.PatternSyntaxException;
  * @param brokerTimeout how long the broker may take to confirm a subscription or accept a publication
  * @param maxPendingBytes bytes of publications on their way (unacknowledged by the broker, or not yet fanned out);
  *        beyond, publishing is refused and inbound publications are dropped
+ * @param historySize publications kept per channel ({@code 0}: history off)
+ * @param historyTtl how long each publication is kept, and how long a channel nobody publishes to keeps its stream
+ * @param historyMaxRecovery the most publications one subscribe may recover
+ * @param historyMaxBytes the memory broker's bound on all channels' history, in bytes (oldest publications go first)
  * @param channelsValidate whether a client's publication to a declared channel must fit its declared data type
  * @param apiTitle the application's title in the OpenRPC and AsyncAPI documents
  * @param apiVersion the application's version in those documents
@@ -58,6 +62,10 @@ public record Settings(
         String redisUri,
         Duration brokerTimeout,
         long maxPendingBytes,
+        int historySize,
+        Duration historyTtl,
+        int historyMaxRecovery,
+        long historyMaxBytes,
         boolean channelsValidate,
         String apiTitle,
         String apiVersion,
@@ -84,6 +92,10 @@ public record Settings(
                 read.string("stream.redis.uri", "redis://localhost:6379"),
                 read.duration("stream.broker.timeout", "PT5S"),
                 read.positiveLong("stream.max-pending-bytes", 64L << 20),
+                read.nonNegativeInt("stream.history.size", 100),
+                read.duration("stream.history.ttl", "PT5M"),
+                read.positiveInt("stream.history.max-recovery", 1000),
+                read.positiveLong("stream.history.max-bytes", 128L << 20),
                 read.bool("stream.channels.validate", false),
                 read.string("stream.api.title", "StreamRPC"),
                 read.string("stream.api.version", "0.0.0"),
@@ -113,6 +125,11 @@ public record Settings(
                 return fallback;
             }
             return (int) value;
+        }
+
+        int nonNegativeInt(String key, int fallback) {
+            String text = string(key, Integer.toString(fallback));
+            return text.equals("0") ? 0 : positiveInt(key, fallback);
         }
 
         long positiveLong(String key, long fallback) {

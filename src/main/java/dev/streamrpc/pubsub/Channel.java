@@ -2,8 +2,12 @@ package dev.streamrpc.pubsub;
 
 import dev.streamrpc.api.ChannelActivated;
 import dev.streamrpc.api.ChannelDeactivated;
+import dev.streamrpc.api.StreamPosition;
 import dev.streamrpc.broker.CannotSubscribe;
 import dev.streamrpc.broker.EncodedMessage;
+import dev.streamrpc.broker.History;
+import dev.streamrpc.broker.Publication;
+import dev.streamrpc.broker.StreamState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One channel with subscribers on this server: who holds which patterns, the channel's
- * broker subscription, and fan-out.
+ * broker subscription, its place in the channel's stream, and fan-out.
  *
  * <p><b>Serialised without holding a lock across work.</b> Every change (a member joins or
  * leaves, the broker answers) and every publication is an operation queued on the channel;
@@ -33,15 +37,22 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>The broker subscription is a state, not a held lock.</b> The first member moves the
  * channel from NEW to SUBSCRIBING and asks the broker; members that join meanwhile wait for
- * the same confirmation (their futures complete with it), nobody blocks, and nothing is
- * delivered until the channel is ACTIVE. A broker that does not confirm within its timeout
- * fails every waiting member with {@code Cannot subscribe to channel}. After the last member
- * leaves, the channel is UNSUBSCRIBING until the broker confirms; at most one broker call is
- * outstanding per channel, so the broker sees them in order.
+ * the same confirmation, nobody blocks, and nothing is delivered until the channel is ACTIVE.
+ * A broker that does not confirm within its timeout fails every waiting member with
+ * {@code Cannot subscribe to channel}. After the last member leaves, the channel is
+ * UNSUBSCRIBING until the broker confirms; at most one broker call is outstanding per
+ * channel, so the broker sees them in order.
+ *
+ * <p><b>No silent gaps.</b> The channel knows the stream's epoch and the last offset it
+ * delivered. A publication that skips offsets (the broker connection dropped, or this server
+ * dropped inbound publications) is held while the missing ones are read from the history and
+ * delivered first; what the history no longer holds is announced to positioned members as a
+ * {@code gap}. A publication of another epoch (the history was lost) is announced first.
  *
  * <p><b>Patterns are matched once per publication</b>, not once per subscriber: members that
- * hold the same set of patterns form a group, and each distinct pattern's result is computed
- * at most once per publication and shared by the groups that hold it.
+ * hold the same set of patterns (and the same wish for positions) form a group, and each
+ * distinct pattern's result is computed at most once per publication and shared by the
+ * groups that hold it. The frame with an offset is spliced at most once per publication.
  */
 final class Channel {
 
@@ -69,15 +80,19 @@ final class Channel {
         }
     }
 
+    /** Which members share a group: the same patterns, and the same wish for positions. */
+    private record GroupKey(List<String> patterns, boolean positioned) {
+    }
+
     /** The members that hold exactly one set of patterns on this channel. */
     private static final class Group {
-        final List<String> key;
+        final GroupKey key;
         final SharedPattern[] patterns;
         Membership[] members = new Membership[2];
         int size;
         int index;   // in Channel.groups
 
-        Group(List<String> key, SharedPattern[] patterns) {
+        Group(GroupKey key, SharedPattern[] patterns) {
             this.key = key;
             this.patterns = patterns;
         }
@@ -95,13 +110,26 @@ final class Channel {
     /** One member's place on this channel. */
     private static final class Membership {
         final Subscriptions member;
-        final TreeMap<String, EventPattern> patterns = new TreeMap<>();   // sorted: the group key
+        final TreeMap<String, EventPattern> patterns = new TreeMap<>();   // sorted: part of the group key
+        boolean positioned;
+        long skipThrough;   // a member that recovered beyond this server's feed gets nothing up to here
         Group group;
-        int index;   // in group.members
+        int index;          // in group.members
 
         Membership(Subscriptions member) {
             this.member = member;
         }
+    }
+
+    /**
+     * Where a member starts: it receives every publication after {@code position}; {@code ahead}
+     * when that is a {@code since} beyond what this server has delivered (the broker has it).
+     */
+    record Joined(StreamState position, boolean ahead) {
+    }
+
+    /** A join waiting for the broker's confirmation. */
+    private record Waiting(Membership membership, StreamPosition since, CompletableFuture<Joined> joined) {
     }
 
     private final String name;
@@ -114,12 +142,16 @@ final class Channel {
 
     // Touched only by the thread applying operations; the lock's hand-over orders those threads.
     private State state = State.NEW;
-    private CompletableFuture<Void> ready;   // the broker confirmation that joining members wait for
+    private final List<Waiting> waiting = new ArrayList<>();
     private final Map<Subscriptions, Membership> memberships = new HashMap<>();
-    private final Map<List<String>, Group> groupsByKey = new HashMap<>();
+    private final Map<GroupKey, Group> groupsByKey = new HashMap<>();
     private final List<Group> groups = new ArrayList<>();
     private final Map<String, SharedPattern> patterns = new HashMap<>();
     private long round;
+    private String epoch;
+    private long last;                                                   // the last offset delivered here
+    private boolean filling;                                             // reading a gap from the history
+    private final ArrayDeque<Publication> held = new ArrayDeque<>();     // arrived while filling; still charged
 
     /** Each pattern and how many members hold it; read by {@code server_info} from any thread. */
     private final ConcurrentHashMap<String, Integer> patternCounts = new ConcurrentHashMap<>();
@@ -167,43 +199,45 @@ final class Channel {
         }
     }
 
-    // ---------------------------------------------------------------- operations
+    // ---------------------------------------------------------------- members
 
-    /** A member adds a pattern; {@code joined} completes once it receives the channel's publications. */
-    void join(Subscriptions member, EventPattern pattern, CompletableFuture<Void> joined) {
+    /**
+     * A member adds a pattern. {@code joined} completes, once the member receives the channel,
+     * with the position after which it receives every publication: the last one delivered
+     * here, or {@code since} when that is later in the same epoch (the member recovered from
+     * the history beyond this server's feed, and gets nothing twice).
+     */
+    void join(Subscriptions member, EventPattern pattern, boolean positioned, StreamPosition since,
+              CompletableFuture<Joined> joined) {
         Membership membership = memberships.computeIfAbsent(member, Membership::new);
-        if (membership.patterns.putIfAbsent(pattern.source(), pattern) == null) {
+        boolean added = membership.patterns.putIfAbsent(pattern.source(), pattern) == null;
+        if (added) {
             patternCounts.merge(pattern.source(), 1, Integer::sum);
+        }
+        if (added || positioned && !membership.positioned) {
+            membership.positioned |= positioned;
             if (membership.group != null) {
                 removeFromGroup(membership);
             }
             addToGroup(membership);
         }
         switch (state) {
+            case ACTIVE -> joined.complete(admit(membership, since));
             case NEW -> {
-                ready = new CompletableFuture<>();
+                waiting.add(new Waiting(membership, since, joined));
                 subscribeBroker();
             }
-            case UNSUBSCRIBING -> {
-                if (ready == null) {
-                    ready = new CompletableFuture<>();   // subscribed again once the broker has let go
-                }
-            }
-            default -> {
-                // SUBSCRIBING: wait with the others; ACTIVE: joined now
-            }
+            default -> waiting.add(new Waiting(membership, since, joined));   // after the broker's answer
         }
-        if (state == State.ACTIVE) {
-            joined.complete(null);
-        } else {
-            ready.whenComplete((ok, failure) -> {
-                if (failure == null) {
-                    joined.complete(null);
-                } else {
-                    joined.completeExceptionally(failure);
-                }
-            });
+    }
+
+    /** The member's starting position, now; raises its threshold if it is ahead of this server's feed. */
+    private Joined admit(Membership membership, StreamPosition since) {
+        if (since != null && since.epoch().equals(epoch) && since.offset() > last) {
+            membership.skipThrough = Math.max(membership.skipThrough, since.offset());
+            return new Joined(new StreamState(epoch, since.offset()), true);
         }
+        return new Joined(new StreamState(epoch, last), false);
     }
 
     /** A member removes a pattern; nothing that only that pattern matched reaches it afterwards. */
@@ -221,36 +255,158 @@ final class Channel {
         }
         if (memberships.isEmpty() && state == State.ACTIVE) {
             hub.fire(new ChannelDeactivated(name));
+            dropHeld();
             unsubscribeBroker();
         }
     }
 
-    /** Delivers a publication once to every member with a matching pattern, if the channel is active. */
-    void publish(String event, EncodedMessage message) {
-        try {
-            if (state != State.ACTIVE) {
-                return;   // not subscribed yet, or no longer: nobody here was subscribed when it was published
-            }
-            long current = ++round;
-            int delivered = 0;
-            for (Group group : groups) {
-                if (!group.matches(event, current)) {
+    // ---------------------------------------------------------------- publications
+
+    /** An inbound publication: delivered in offset order, after any it skipped; its charge is released once done. */
+    void publish(Publication publication) {
+        if (state != State.ACTIVE) {
+            hub.fannedOut(publication.message());   // nobody here was subscribed when it was published
+            return;
+        }
+        if (filling) {
+            held.add(publication);
+            return;
+        }
+        if (accept(publication)) {
+            hub.fannedOut(publication.message());
+        }
+    }
+
+    /** Delivers a publication in its place; false when it waits (held) for the offsets it skipped. */
+    private boolean accept(Publication publication) {
+        if (!publication.epoch().equals(epoch)) {
+            // The stream's history was lost: say so once, before anything of the new epoch.
+            announce(new Frames.Range(last + 1, null, publication.epoch()));
+            epoch = publication.epoch();
+            last = 0;
+        }
+        if (publication.offset() <= last) {
+            return true;   // already delivered (read from the history, or a duplicate)
+        }
+        if (publication.offset() > last + 1) {
+            fill(publication);
+            return false;
+        }
+        deliver(publication);
+        last = publication.offset();
+        return true;
+    }
+
+    /** Holds {@code next} and reads the offsets between the last delivered and it from the history. */
+    private void fill(Publication next) {
+        filling = true;
+        held.addFirst(next);
+        long from = last;
+        long to = next.offset() - 1;
+        int size = hub.historySize();
+        if (size == 0) {
+            submit(() -> filled(from, to, null));
+            return;
+        }
+        long after = Math.max(from, to - size);   // anything earlier is no longer held
+        hub.broker().history(name, after, (int) (to - after)).toCompletableFuture()
+                .orTimeout(hub.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((history, failure) -> {
+                    if (failure != null) {
+                        LOG.debug("Channel {}: could not read the history to fill offsets {} to {}", name, from + 1, to, failure);
+                    }
+                    submit(() -> filled(from, to, failure == null ? history : null));
+                });
+    }
+
+    /** Delivers what the history held between {@code from} and {@code to}, announces the rest, then what was held. */
+    private void filled(long from, long to, History history) {
+        filling = false;
+        if (state != State.ACTIVE || last != from) {
+            return;   // everyone left meanwhile: what was held is already released
+        }
+        if (history != null && history.state().epoch().equals(epoch)) {
+            for (Publication found : history.publications()) {
+                if (found.offset() <= last || found.offset() > to) {
                     continue;
                 }
-                Membership[] members = group.members;
-                for (int i = 0; i < group.size; i++) {
-                    Subscriber subscriber = members[i].member.subscriber();
-                    try {
-                        subscriber.deliver(message);
-                        delivered++;
-                    } catch (RuntimeException e) {
-                        LOG.warn("Delivery to connection {} failed", subscriber.id(), e);
-                    }
+                if (found.offset() > last + 1) {
+                    announce(new Frames.Range(last + 1, found.offset() - 1, null));
                 }
+                deliver(found);
+                last = found.offset();
+                hub.gapFilled();
             }
-            hub.delivered(delivered);
-        } finally {
-            hub.fannedOut(message);
+        }
+        if (last < to) {
+            announce(new Frames.Range(last + 1, to, null));
+            last = to;
+        }
+        while (!filling && !held.isEmpty()) {
+            Publication next = held.poll();
+            if (accept(next)) {
+                hub.fannedOut(next.message());
+            }
+        }
+    }
+
+    /** Delivers once to every member with a matching pattern; positioned members get the frame with the offset. */
+    private void deliver(Publication publication) {
+        long current = ++round;
+        EncodedMessage withOffset = null;
+        int delivered = 0;
+        for (Group group : groups) {
+            if (!group.matches(publication.event(), current)) {
+                continue;
+            }
+            EncodedMessage frame = publication.message();
+            if (group.key.positioned()) {
+                if (withOffset == null) {
+                    withOffset = Frames.withOffset(frame, publication.offset());
+                }
+                frame = withOffset;
+            }
+            delivered += send(group, frame, publication.offset());
+        }
+        hub.delivered(delivered);
+    }
+
+    /** Tells every positioned member where offsets are missing, or that the epoch changed. */
+    private void announce(Frames.Range range) {
+        EncodedMessage frame = hub.gapFrame(name, range);
+        long through = range.to() == null ? Long.MAX_VALUE : range.to();
+        for (Group group : groups) {
+            if (group.key.positioned()) {
+                send(group, frame, through);
+            }
+        }
+        hub.gapAnnounced();
+    }
+
+    /** Hands a frame to a group's members, except those that already have everything up to {@code offset}. */
+    private int send(Group group, EncodedMessage frame, long offset) {
+        int sent = 0;
+        Membership[] members = group.members;
+        for (int i = 0; i < group.size; i++) {
+            Membership membership = members[i];
+            if (membership.skipThrough >= offset) {
+                continue;
+            }
+            Subscriber subscriber = membership.member.subscriber();
+            try {
+                subscriber.deliver(frame);
+                sent++;
+            } catch (RuntimeException e) {
+                LOG.warn("Delivery to connection {} failed", subscriber.id(), e);
+            }
+        }
+        return sent;
+    }
+
+    private void dropHeld() {
+        filling = false;
+        while (!held.isEmpty()) {
+            hub.fannedOut(held.poll().message());
         }
     }
 
@@ -260,27 +416,30 @@ final class Channel {
         state = State.SUBSCRIBING;
         hub.broker().subscribe(name).toCompletableFuture()
                 .orTimeout(hub.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((ok, failure) -> submit(() -> subscribed(failure)));
+                .whenComplete((stream, failure) -> submit(() -> subscribed(stream, failure)));
     }
 
-    private void subscribed(Throwable failure) {
-        CompletableFuture<Void> waiting = ready;
-        ready = null;
+    private void subscribed(StreamState stream, Throwable failure) {
+        List<Waiting> answered = List.copyOf(waiting);
+        waiting.clear();
         if (failure != null) {
             LOG.warn("The broker did not confirm the subscription to channel {}: {}", name, rootCause(failure).toString());
             // Everyone here waited for this attempt: they all fail, and their records go.
             clearMembers();
             unsubscribeBroker();   // the broker may have subscribed after all
-            waiting.completeExceptionally(new CompletionException(new CannotSubscribe("not confirmed", failure)));
+            CompletionException refused = new CompletionException(new CannotSubscribe("not confirmed", failure));
+            answered.forEach(join -> join.joined().completeExceptionally(refused));
             return;
         }
         if (memberships.isEmpty()) {
             unsubscribeBroker();
         } else {
             state = State.ACTIVE;
+            epoch = stream.epoch();
+            last = stream.offset();
             hub.fire(new ChannelActivated(name));
         }
-        waiting.complete(null);
+        answered.forEach(join -> join.joined().complete(admit(join.membership(), join.since())));
     }
 
     private void unsubscribeBroker() {
@@ -295,7 +454,7 @@ final class Channel {
             LOG.debug("The broker did not confirm unsubscribing channel {}", name, failure);
         }
         if (!memberships.isEmpty()) {
-            subscribeBroker();   // members joined while the broker let go; they wait on ready
+            subscribeBroker();   // members joined while the broker let go; they are waiting
             return;
         }
         state = State.NEW;
@@ -317,7 +476,7 @@ final class Channel {
 
     /** Puts a member in the group of its current pattern set, creating the group if needed. */
     private void addToGroup(Membership membership) {
-        List<String> key = List.copyOf(membership.patterns.keySet());
+        GroupKey key = new GroupKey(List.copyOf(membership.patterns.keySet()), membership.positioned);
         Group group = groupsByKey.computeIfAbsent(key, k -> newGroup(k, membership.patterns));
         if (group.size == group.members.length) {
             group.members = Arrays.copyOf(group.members, group.size * 2);
@@ -327,10 +486,10 @@ final class Channel {
         group.members[group.size++] = membership;
     }
 
-    private Group newGroup(List<String> key, Map<String, EventPattern> compiled) {
-        SharedPattern[] shared = new SharedPattern[key.size()];
+    private Group newGroup(GroupKey key, Map<String, EventPattern> compiled) {
+        SharedPattern[] shared = new SharedPattern[key.patterns().size()];
         for (int i = 0; i < shared.length; i++) {
-            shared[i] = patterns.computeIfAbsent(key.get(i), source -> new SharedPattern(compiled.get(source)));
+            shared[i] = patterns.computeIfAbsent(key.patterns().get(i), source -> new SharedPattern(compiled.get(source)));
             shared[i].groups++;
         }
         Group group = new Group(key, shared);

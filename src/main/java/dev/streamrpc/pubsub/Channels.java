@@ -1,9 +1,12 @@
 package dev.streamrpc.pubsub;
 
+import dev.streamrpc.api.StreamPosition;
 import dev.streamrpc.broker.Broker;
 import dev.streamrpc.broker.BrokerCallback;
 import dev.streamrpc.broker.EncodedMessage;
 import dev.streamrpc.broker.PendingBytes;
+import dev.streamrpc.broker.Publication;
+import jakarta.json.bind.Jsonb;
 
 import java.time.Duration;
 import java.util.Map;
@@ -23,24 +26,37 @@ final class Channels implements BrokerCallback {
 
     private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
     private final LongAdder delivered = new LongAdder();
+    private final LongAdder gapsFilled = new LongAdder();
+    private final LongAdder gapsAnnounced = new LongAdder();
     private final Broker broker;
     private final Duration brokerTimeout;
+    private final int historySize;
     private final PendingBytes pending;
+    private final Jsonb jsonb;
     private final Consumer<Object> events;
 
-    Channels(Broker broker, Duration brokerTimeout, PendingBytes pending, Consumer<Object> events) {
+    Channels(Broker broker, Duration brokerTimeout, int historySize, PendingBytes pending, Jsonb jsonb, Consumer<Object> events) {
         this.broker = broker;
         this.brokerTimeout = brokerTimeout;
+        this.historySize = historySize;
         this.pending = pending;
+        this.jsonb = jsonb;
         this.events = events;
     }
 
-    /** Adds a member's pattern; the future completes once the member receives the channel (or fails). */
-    CompletableFuture<Void> join(String name, Subscriptions member, EventPattern pattern) {
-        CompletableFuture<Void> joined = new CompletableFuture<>();
+    /**
+     * Adds a member's pattern; the future completes once the member receives the channel,
+     * with the position after which it receives every publication (or fails).
+     *
+     * @param positioned whether the member's messages on this channel carry their offsets
+     * @param since where a recovering member left off, or null
+     */
+    CompletableFuture<Channel.Joined> join(String name, Subscriptions member, EventPattern pattern, boolean positioned,
+                                           StreamPosition since) {
+        CompletableFuture<Channel.Joined> joined = new CompletableFuture<>();
         while (true) {
             Channel channel = channels.computeIfAbsent(name, n -> new Channel(n, this));
-            if (channel.submit(() -> channel.join(member, pattern, joined))) {
+            if (channel.submit(() -> channel.join(member, pattern, positioned, since, joined))) {
                 return joined;
             }
             channels.remove(name, channel);   // retired under us: make way for a new one
@@ -56,10 +72,10 @@ final class Channels implements BrokerCallback {
     }
 
     @Override
-    public void onPublication(String name, String event, EncodedMessage message) {
+    public void onPublication(String name, Publication publication) {
         Channel channel = channels.get(name);
-        if (channel == null || !channel.submit(() -> channel.publish(event, message))) {
-            fannedOut(message);   // nobody here subscribes to it any more
+        if (channel == null || !channel.submit(() -> channel.publish(publication))) {
+            fannedOut(publication.message());   // nobody here subscribes to it any more
         }
     }
 
@@ -75,6 +91,23 @@ final class Channels implements BrokerCallback {
 
     Duration brokerTimeout() {
         return brokerTimeout;
+    }
+
+    int historySize() {
+        return historySize;
+    }
+
+    /** The gap frame of a channel, encoded once for all its positioned members. */
+    EncodedMessage gapFrame(String name, Frames.Range range) {
+        return EncodedMessage.of(jsonb.toJson(new Frames.Gap(name, range)));
+    }
+
+    void gapFilled() {
+        gapsFilled.increment();
+    }
+
+    void gapAnnounced() {
+        gapsAnnounced.increment();
     }
 
     void fire(Object event) {
@@ -99,6 +132,16 @@ final class Channels implements BrokerCallback {
     /** Messages handed to connections' outboxes since start. */
     long delivered() {
         return delivered.sum();
+    }
+
+    /** Publications read from the history to fill a skip in a channel's feed, since start. */
+    long gapsFilled() {
+        return gapsFilled.sum();
+    }
+
+    /** Gaps (and epoch changes) announced to positioned subscribers, since start. */
+    long gapsAnnounced() {
+        return gapsAnnounced.sum();
     }
 
     /** Channels with local subscribers (or on their way to or from the broker). */

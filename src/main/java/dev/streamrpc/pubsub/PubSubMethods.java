@@ -2,11 +2,16 @@ package dev.streamrpc.pubsub;
 
 import dev.streamrpc.api.ChannelException;
 import dev.streamrpc.api.ErrorTexts;
+import dev.streamrpc.api.PositionedSubscription;
+import dev.streamrpc.api.Recovery;
 import dev.streamrpc.api.RpcContext;
 import dev.streamrpc.api.RpcException;
 import dev.streamrpc.api.RpcMethod;
+import dev.streamrpc.api.StreamPosition;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
@@ -28,17 +33,34 @@ public class PubSubMethods {
 
     /**
      * The payload of {@code subscribe} and {@code unsubscribe}. Values are bound as JSON so
-     * that a wrong type gets the protocol's own error, not a binding error.
+     * that a wrong type gets the protocol's own error, not a binding error. {@code position}
+     * and {@code since} (version 2) are read by {@code subscribe} only.
      */
-    public record ChannelRequest(@NotNull JsonValue channel, JsonValue event) {
+    public record ChannelRequest(@NotNull JsonValue channel, JsonValue event, JsonValue position, JsonValue since) {
     }
 
     /** The payload of {@code publish}. A JSON {@code null} data binds to {@code JsonValue.NULL}, so it is present. */
     public record PublishRequest(@NotNull JsonValue channel, JsonValue event, @NotNull JsonValue data) {
     }
 
-    /** This connection's subscriptions. */
-    public record Subscribed(Map<String, List<String>> subscribed) {
+    /**
+     * This connection's subscriptions; with a position (version 2) also the channel's
+     * position, and with {@code since} what was recovered. JSON-B leaves out what is null.
+     */
+    @JsonbPropertyOrder({"subscribed", "position", "recovered", "reason", "publications"})
+    public record Subscribed(Map<String, List<String>> subscribed, StreamPosition position, Boolean recovered,
+                             String reason, List<Recovery.Publication> publications) {
+
+        Subscribed(Map<String, List<String>> subscribed) {
+            this(subscribed, null, null, null, null);
+        }
+
+        Subscribed(PositionedSubscription subscription) {
+            this(subscription.subscribed(), subscription.position(),
+                    subscription.recovery() == null ? null : subscription.recovery().recovered(),
+                    subscription.recovery() == null ? null : subscription.recovery().reason(),
+                    subscription.recovery() == null ? null : subscription.recovery().publications());
+        }
     }
 
     /** The reply to {@code publish}; {@code event} is {@code JsonValue.NULL} when none was given. */
@@ -54,8 +76,14 @@ public class PubSubMethods {
 
     @RpcMethod(blocking = false)
     public CompletionStage<Subscribed> subscribe(ChannelRequest request, RpcContext context) {
-        return context.channels().subscribe(channel(request.channel(), ErrorTexts.INVALID_CHANNEL), pattern(request.event()))
-                .thenApply(Subscribed::new);
+        boolean position = position(request);
+        StreamPosition since = since(request.since());
+        String channel = channel(request.channel(), ErrorTexts.INVALID_CHANNEL);
+        String pattern = pattern(request.event());
+        if (!position && since == null) {
+            return context.channels().subscribe(channel, pattern).thenApply(Subscribed::new);
+        }
+        return context.channels().subscribeWithPosition(channel, pattern, since).thenApply(Subscribed::new);
     }
 
     @RpcMethod(blocking = false)
@@ -75,6 +103,35 @@ public class PubSubMethods {
     @RpcMethod(blocking = false)
     public ServerInfo serverInfo() {
         return sockets.serverInfo();
+    }
+
+    /** Whether positions were asked for: {@code "position": true}, or a {@code since} (which implies it). */
+    private static boolean position(ChannelRequest request) {
+        JsonValue position = request.position();
+        boolean asked = position != null && position.getValueType() == JsonValue.ValueType.TRUE;
+        if (position != null && !asked && position.getValueType() != JsonValue.ValueType.FALSE) {
+            throw RpcException.invalidParameter("position", ErrorTexts.MUST_BE_A_BOOLEAN);
+        }
+        return asked || request.since() != null && request.since().getValueType() != JsonValue.ValueType.NULL;
+    }
+
+    /** {@code since} as a position, or null when absent; an object with a string epoch and a whole offset >= 0. */
+    private static StreamPosition since(JsonValue value) {
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (value instanceof JsonObject since && since.get("epoch") instanceof JsonString epoch
+                && since.get("offset") instanceof JsonNumber offset && offset.isIntegral()) {
+            try {
+                long whole = offset.longValueExact();
+                if (whole >= 0) {
+                    return new StreamPosition(epoch.getString(), whole);
+                }
+            } catch (ArithmeticException tooLarge) {
+                // refused below
+            }
+        }
+        throw RpcException.invalidParameter("since", ErrorTexts.INVALID_POSITION);
     }
 
     private static String channel(JsonValue value, String refusal) {

@@ -1,5 +1,7 @@
 package dev.streamrpc.pubsub;
 
+import java.util.Map;
+
 /** What the hub has done since start, and what it holds now; for metrics. Reading takes no lock. */
 public interface PubSubStats {
 
@@ -23,4 +25,13 @@ public interface PubSubStats {
 
     /** Bytes of publications on their way now (unacknowledged, or not yet fanned out). */
     long pendingBytes();
+
+    /** Publications read from the history to fill a skip in a channel's feed. */
+    long gapsFilled();
+
+    /** Gaps and epoch changes announced to positioned subscribers. */
+    long gapsAnnounced();
+
+    /** Subscribes with {@code since} by result: {@code recovered}, or the reason ({@code epoch}, {@code trimmed}, ...). */
+    Map<String, Long> recoveries();
 }

@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -78,12 +79,16 @@ public class SocketsManager implements Publisher {
         @Override public long brokerReconnects() { return broker.reconnects(); }
         @Override public long brokerDropped() { return broker.dropped(); }
         @Override public long pendingBytes() { return pending.used(); }
+        @Override public long gapsFilled() { return channels.gapsFilled(); }
+        @Override public long gapsAnnounced() { return channels.gapsAnnounced(); }
+        @Override public Map<String, Long> recoveries() { return recoveries.outcomes(); }
     };
     private volatile boolean stopping;
     private final AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
     private Consumer<Object> lifecycle;
     private ChannelAuthorizer authorizer;
     private Channels channels;
+    private Recoveries recoveries;
 
     @PostConstruct
     void start() {
@@ -94,7 +99,10 @@ public class SocketsManager implements Publisher {
     void start(Consumer<Object> lifecycle, ChannelAuthorizer authorizer) {
         this.lifecycle = lifecycle;
         this.authorizer = authorizer;
-        this.channels = new Channels(broker, settings.brokerTimeout(), pending, this::fire);
+        this.channels = new Channels(broker, settings.brokerTimeout(), settings.historySize(), pending, jsonb, this::fire);
+        // A recovery's reply must fit the connection's outbox with room to spare.
+        this.recoveries = new Recoveries(broker, settings.brokerTimeout(), settings.historySize(),
+                settings.historyMaxRecovery(), settings.maxQueuedBytes() / 2);
         broker.start(channels);
     }
 
@@ -129,7 +137,7 @@ public class SocketsManager implements Publisher {
     @Override
     public CompletionStage<Void> publish(String channel, String event, Object data) {
         String name = checkPublishable(channel, event);
-        EncodedMessage message = EncodedMessage.of(jsonb.toJson(new Publication(channel, name, data == null ? JsonValue.NULL : data)));
+        EncodedMessage message = EncodedMessage.of(jsonb.toJson(new Frames.Message(channel, name, data == null ? JsonValue.NULL : data)));
         return broker.publish(channel, name, message).toCompletableFuture()
                 .orTimeout(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .handle((ok, failure) -> {
@@ -190,6 +198,10 @@ public class SocketsManager implements Publisher {
     /** Whether a channel name follows {@code stream.channel-pattern}. */
     private boolean allowedName(String channel) {
         return channel != null && settings.channelPattern().matcher(channel).matches();
+    }
+
+    Recoveries recoveries() {
+        return recoveries;
     }
 
     ChannelAuthorizer authorizer() {

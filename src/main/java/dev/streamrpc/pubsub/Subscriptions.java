@@ -3,6 +3,9 @@ package dev.streamrpc.pubsub;
 import dev.streamrpc.api.ChannelException;
 import dev.streamrpc.api.ConnectionChannels;
 import dev.streamrpc.api.ErrorTexts;
+import dev.streamrpc.api.PositionedSubscription;
+import dev.streamrpc.api.Recovery;
+import dev.streamrpc.api.StreamPosition;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +30,7 @@ final class Subscriptions implements ConnectionChannels {
     /** Channel, then pattern, then the token of the subscribe that added it (so a late failure removes only its own). */
     private final LinkedHashMap<String, LinkedHashMap<String, Object>> held = new LinkedHashMap<>();
     /** The latest join per channel, so that this connection's publish waits for its own subscribe. */
-    private final Map<String, CompletableFuture<Void>> joins = new HashMap<>();
+    private final Map<String, CompletableFuture<Channel.Joined>> joins = new HashMap<>();
     private int count;
     private boolean closed;
 
@@ -43,10 +46,43 @@ final class Subscriptions implements ConnectionChannels {
 
     @Override
     public CompletionStage<Map<String, List<String>>> subscribe(String channel, String eventPattern) {
+        return join(channel, eventPattern, false, null).thenApply(joined -> subscriptions());
+    }
+
+    @Override
+    public CompletionStage<PositionedSubscription> subscribeWithPosition(String channel, String eventPattern, StreamPosition since) {
+        EventPattern pattern = compile(eventPattern);
+        return join(channel, eventPattern, true, since).thenCompose(joined -> {
+            if (joined == null) {   // the connection closed meanwhile: nobody reads the answer
+                return CompletableFuture.completedFuture(new PositionedSubscription(subscriptions(), null, null));
+            }
+            StreamPosition position = new StreamPosition(joined.position().epoch(), joined.position().offset());
+            if (since == null) {
+                return CompletableFuture.completedFuture(new PositionedSubscription(subscriptions(), position, null));
+            }
+            CompletionStage<Recovery> recovery = joined.ahead()
+                    ? manager.recoveries().reached(channel, since).thenApply(reached -> {
+                        if (!reached) {
+                            unsubscribe(channel, eventPattern);   // refused: the subscribe is undone
+                            throw new CompletionException(new ChannelException("since", ErrorTexts.INVALID_POSITION));
+                        }
+                        return manager.recoveries().count(Recovery.recovered(List.of()));
+                    })
+                    : manager.recoveries().recover(channel, pattern, since, joined.position());
+            return recovery.thenApply(recovered -> new PositionedSubscription(subscriptions(), position, recovered));
+        });
+    }
+
+    /**
+     * Adds the pattern to this connection's record and to the channel; the stage completes
+     * once the connection receives the channel. A pattern already held is joined again only
+     * to ask for positions (the channel treats it as the same pattern).
+     */
+    private CompletionStage<Channel.Joined> join(String channel, String eventPattern, boolean positioned, StreamPosition since) {
         manager.checkChannel(channel);
         EventPattern pattern = compile(eventPattern);
         synchronized (this) {
-            if (closed || holds(channel, eventPattern)) {
+            if (closed || !positioned && holds(channel, eventPattern)) {
                 return afterJoin(channel);
             }
         }
@@ -54,17 +90,21 @@ final class Subscriptions implements ConnectionChannels {
             throw new ChannelException("channel", ErrorTexts.NOT_ALLOWED);
         }
         Object token = new Object();
+        boolean added;
         synchronized (this) {
-            if (closed || holds(channel, eventPattern)) {
+            if (closed || !positioned && holds(channel, eventPattern)) {
                 return afterJoin(channel);
             }
-            if (count >= manager.maxSubscriptions()) {
+            added = !holds(channel, eventPattern);
+            if (added && count >= manager.maxSubscriptions()) {
                 throw new ChannelException("channel", ErrorTexts.TOO_MANY_SUBSCRIPTIONS);
             }
-            held.computeIfAbsent(channel, c -> new LinkedHashMap<>()).put(eventPattern, token);
-            count++;
+            if (added) {
+                held.computeIfAbsent(channel, c -> new LinkedHashMap<>()).put(eventPattern, token);
+                count++;
+            }
         }
-        CompletableFuture<Void> joined = channels.join(channel, this, pattern);
+        CompletableFuture<Channel.Joined> joined = channels.join(channel, this, pattern, positioned, since);
         boolean closedMeanwhile;
         synchronized (this) {
             closedMeanwhile = closed;
@@ -77,10 +117,12 @@ final class Subscriptions implements ConnectionChannels {
             synchronized (this) {
                 joins.remove(channel, joined);
                 if (failure != null) {
-                    forget(channel, eventPattern, token);
+                    if (added) {
+                        forget(channel, eventPattern, token);
+                    }
                     throw new CompletionException(new ChannelException("channel", ErrorTexts.CANNOT_SUBSCRIBE, failure));
                 }
-                return snapshotLocked();
+                return ok;
             }
         });
     }
@@ -122,7 +164,7 @@ final class Subscriptions implements ConnectionChannels {
         if (!manager.authorizer().mayPublish(subscriber.principal(), channel, event)) {
             throw new ChannelException("channel", ErrorTexts.NOT_ALLOWED);
         }
-        CompletableFuture<Void> joining;
+        CompletableFuture<Channel.Joined> joining;
         synchronized (this) {
             joining = joins.get(channel);
         }
@@ -149,13 +191,13 @@ final class Subscriptions implements ConnectionChannels {
         return patterns != null && patterns.containsKey(pattern);
     }
 
-    /** Completes with the subscriptions once this connection's pending join on the channel (if any) is done. */
-    private CompletionStage<Map<String, List<String>>> afterJoin(String channel) {
-        CompletableFuture<Void> joining = joins.get(channel);
+    /** Completes once this connection's pending join on the channel (if any) is done, whatever its outcome. */
+    private CompletionStage<Channel.Joined> afterJoin(String channel) {
+        CompletableFuture<Channel.Joined> joining = joins.get(channel);
         if (joining == null) {
-            return CompletableFuture.completedFuture(snapshotLocked());
+            return CompletableFuture.completedFuture(null);
         }
-        return joining.handle((ok, failure) -> subscriptions());
+        return joining.handle((ok, failure) -> ok);
     }
 
     /** Removes a pattern if the subscribe that added it is the one named by {@code token}; the caller holds the monitor. */

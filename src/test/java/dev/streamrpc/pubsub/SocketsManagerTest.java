@@ -9,6 +9,8 @@ import dev.streamrpc.api.ErrorTexts;
 import dev.streamrpc.broker.Broker;
 import dev.streamrpc.broker.BrokerCallback;
 import dev.streamrpc.broker.EncodedMessage;
+import dev.streamrpc.broker.History;
+import dev.streamrpc.broker.StreamState;
 import dev.streamrpc.broker.PendingBytes;
 import dev.streamrpc.broker.memory.MemoryBroker;
 import dev.streamrpc.testing.TestSettings;
@@ -45,7 +47,7 @@ class SocketsManagerTest {
      */
     static final class RecordingBroker implements Broker {
         final PendingBytes pending = new PendingBytes(1 << 30);
-        final MemoryBroker delegate = new MemoryBroker(pending);
+        final MemoryBroker delegate = new MemoryBroker(pending, 100, java.time.Duration.ofMinutes(5), 1 << 20);
         final List<String> calls = new CopyOnWriteArrayList<>();
         final Map<String, CompletableFuture<Void>> held = new java.util.concurrent.ConcurrentHashMap<>();
         volatile boolean closed;
@@ -54,10 +56,13 @@ class SocketsManagerTest {
         @Override public CompletionStage<Void> publish(String channel, String event, EncodedMessage message) {
             return delegate.publish(channel, event, message);
         }
-        @Override public CompletionStage<Void> subscribe(String channel) {
+        @Override public CompletionStage<StreamState> subscribe(String channel) {
             calls.add("subscribe " + channel);
             CompletableFuture<Void> answer = held.get(channel);
             return answer == null ? delegate.subscribe(channel) : answer.thenCompose(ok -> delegate.subscribe(channel));
+        }
+        @Override public CompletionStage<History> history(String channel, long after, int limit) {
+            return delegate.history(channel, after, limit);
         }
         @Override public CompletionStage<Void> unsubscribe(String channel) {
             calls.add("unsubscribe " + channel);

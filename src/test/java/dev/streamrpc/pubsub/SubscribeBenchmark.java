@@ -32,7 +32,7 @@ public final class SubscribeBenchmark {
     private static void run(int members) {
         PendingBytes pending = new PendingBytes(1L << 30);
         SocketsManager manager = new SocketsManager();
-        manager.broker = new MemoryBroker(pending);
+        manager.broker = new MemoryBroker(pending, 100, java.time.Duration.ofMinutes(5), 1 << 26);
         manager.jsonb = JsonbBuilder.create();
         manager.settings = TestSettings.of();
         manager.pending = pending;

@@ -4,32 +4,64 @@ import dev.streamrpc.broker.Broker;
 import dev.streamrpc.broker.BrokerCallback;
 import dev.streamrpc.broker.CannotPublish;
 import dev.streamrpc.broker.EncodedMessage;
+import dev.streamrpc.broker.History;
 import dev.streamrpc.broker.PendingBytes;
+import dev.streamrpc.broker.StreamState;
 
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The broker of a single server. It is not a shortcut: a publication goes through the same
- * {@link BrokerCallback} as with a distributed broker, on the publisher's thread, and is
- * charged to the same {@link PendingBytes} until it is fanned out, so a flood of publishers
- * is refused rather than queued without bound.
+ * {@link BrokerCallback} as with a distributed broker, in offset order, and is charged to the
+ * same {@link PendingBytes} until it is fanned out, so a flood of publishers is refused rather
+ * than queued without bound.
+ *
+ * <p>Each channel's stream lives here: an epoch drawn at random when the stream is created
+ * (so a restarted server has new epochs), an offset counter, and the last
+ * {@code stream.history.size} publications for {@code stream.history.ttl}, all channels'
+ * together within {@code stream.history.max-bytes}. A stream nobody subscribes to and nobody
+ * has published to for the TTL is dropped by a sweep, so idle channels cost nothing.
  */
 public final class MemoryBroker implements Broker {
 
-    private final Set<String> channels = ConcurrentHashMap.newKeySet();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ConcurrentHashMap<String, MemoryStream> streams = new ConcurrentHashMap<>();
+    private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+    private final AtomicLong heldBytes = new AtomicLong();
     private final PendingBytes pending;
+    private final int historySize;
+    private final long ttlMillis;
+    private final long maxHeldBytes;
+    private ScheduledExecutorService sweeper;
     private volatile BrokerCallback callback;
 
-    public MemoryBroker(PendingBytes pending) {
+    public MemoryBroker(PendingBytes pending, int historySize, Duration ttl, long maxHeldBytes) {
         this.pending = pending;
+        this.historySize = historySize;
+        this.ttlMillis = ttl.toMillis();
+        this.maxHeldBytes = maxHeldBytes;
     }
 
     @Override
     public void start(BrokerCallback callback) {
         this.callback = callback;
+        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "memory-broker-expiry");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long period = Math.max(1000, Math.min(ttlMillis / 2, 60_000));
+        sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -38,31 +70,78 @@ public final class MemoryBroker implements Broker {
         if (target == null) {
             return CompletableFuture.failedFuture(new CannotPublish("broker is not started"));
         }
-        // Only subscribed channels are delivered, as a distributed broker would do.
-        if (channels.contains(channel)) {
-            if (!pending.tryCharge(message.size())) {
+        MemoryStream stream = stream(channel);
+        boolean deliver;
+        boolean handOff;
+        // Deciding under the stream's monitor whether it is subscribed keeps subscribe's promise:
+        // every publication after the state it returns reaches the callback.
+        synchronized (stream) {
+            deliver = subscribed.contains(channel);
+            if (deliver && !pending.tryCharge(message.size())) {
                 return CompletableFuture.failedFuture(new CannotPublish("too many publications waiting for fan-out"));
             }
-            target.onPublication(channel, event, message);
+            handOff = stream.append(event, message, System.currentTimeMillis(), maxHeldBytes, deliver);
+        }
+        if (handOff) {
+            stream.deliverQueued(target);
         }
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
-    public CompletionStage<Void> subscribe(String channel) {
-        channels.add(channel);
-        return CompletableFuture.completedFuture(null);
+    public CompletionStage<StreamState> subscribe(String channel) {
+        MemoryStream stream = stream(channel);
+        synchronized (stream) {
+            subscribed.add(channel);
+            return CompletableFuture.completedFuture(stream.state());
+        }
     }
 
     @Override
     public CompletionStage<Void> unsubscribe(String channel) {
-        channels.remove(channel);
+        subscribed.remove(channel);
         return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<History> history(String channel, long after, int limit) {
+        return CompletableFuture.completedFuture(stream(channel).after(after, limit, System.currentTimeMillis(), ttlMillis));
+    }
+
+    /** The channel's stream, created with a new epoch if it has none. */
+    private MemoryStream stream(String channel) {
+        return streams.computeIfAbsent(channel, name -> new MemoryStream(name, newEpoch(), historySize, heldBytes, System.currentTimeMillis()));
+    }
+
+    /** Drops old publications, and the streams that nobody subscribes to and nobody has used for the TTL. */
+    private void sweep() {
+        long now = System.currentTimeMillis();
+        streams.forEach((channel, stream) -> {
+            if (stream.expire(now, ttlMillis) && !subscribed.contains(channel) && streams.remove(channel, stream)) {
+                stream.drop();
+            }
+        });
+    }
+
+    /** Publications held in every channel's history now. */
+    public long heldPublications() {
+        long held = 0;
+        for (MemoryStream stream : streams.values()) {
+            held += stream.held();
+        }
+        return held;
+    }
+
+    private static String newEpoch() {
+        return Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
     }
 
     @Override
     public void close() {
         callback = null;
-        channels.clear();
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
+        subscribed.clear();
     }
 }

@@ -5,6 +5,9 @@ import dev.streamrpc.broker.BrokerCallback;
 import dev.streamrpc.broker.CannotPublish;
 import dev.streamrpc.broker.CannotSubscribe;
 import dev.streamrpc.broker.EncodedMessage;
+import dev.streamrpc.broker.History;
+import dev.streamrpc.broker.Publication;
+import dev.streamrpc.broker.StreamState;
 import dev.streamrpc.broker.PendingBytes;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -19,7 +22,6 @@ import io.lettuce.core.resource.Delay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -30,28 +32,29 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
- * Shares channels between servers through Redis pub/sub (Lettuce).
+ * Shares channels between servers through Redis (Lettuce), and keeps their streams there.
  *
- * <p>Each StreamRPC channel is one Redis channel ({@code streamrpc:NAME}), subscribed with
+ * <p>Each StreamRPC channel is one Redis channel ({@code streamrpc:{NAME}}), subscribed with
  * SUBSCRIBE while it has local subscribers; event patterns are matched on each node, so Redis
- * sends a node only the channels it needs and never matches globs itself.
+ * sends a node only the channels it needs and never matches globs itself. A publication runs
+ * one script ({@link RedisStreams}) that takes the stream's next offset, appends it to the
+ * channel's history stream and PUBLISHes it, atomically: offset order is publish order on
+ * every server, and the history is shared.
  *
- * <p>Two connections: one for PUBLISH (commands on one connection keep their order, so one
- * publisher's messages stay in order), one for SUBSCRIBE. Lettuce reconnects both with
- * backoff and re-subscribes every channel by itself; while disconnected, commands are
- * refused at once rather than queued, and every command times out after
- * {@code stream.broker.timeout}. A publication is acknowledged when Redis answers PUBLISH;
- * until then its bytes count against the server's {@link PendingBytes}, as do inbound
- * publications until they are fanned out, so neither a slow Redis nor a flood from it can
- * grow the heap without bound. Inbound messages leave the Lettuce event loop at once for one
- * fan-out thread, which keeps each channel's order.
+ * <p>Two connections: one for commands (one publisher's messages keep their order), one for
+ * SUBSCRIBE. Lettuce reconnects both with backoff and re-subscribes every channel by itself;
+ * what was published meanwhile is filled in from the history by the hub. While disconnected,
+ * commands are refused at once rather than queued, and every command times out after
+ * {@code stream.broker.timeout}. A publication is acknowledged when the script has run; until
+ * then its bytes count against the server's {@link PendingBytes}, as do inbound publications
+ * until they are fanned out, so neither a slow Redis nor a flood from it can grow the heap
+ * without bound. Inbound messages, and the completions of every stage this broker returns,
+ * leave the Lettuce event loop at once for one fan-out thread, which keeps each channel's order.
  */
 public final class RedisBroker implements Broker {
 
-    static final String PREFIX = "streamrpc:";
     private static final Logger LOG = LoggerFactory.getLogger(RedisBroker.class);
 
     private final RedisURI uri;
@@ -63,12 +66,14 @@ public final class RedisBroker implements Broker {
     private final AtomicLong droppedInBurst = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ExecutorService fanOut;
+    private final RedisStreams streams;
     private StatefulRedisConnection<byte[], byte[]> publisher;
     private StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
 
-    public RedisBroker(String uri, Duration timeout, PendingBytes pending) {
+    public RedisBroker(String uri, Duration timeout, PendingBytes pending, int historySize, Duration historyTtl) {
         this.uri = RedisURI.create(uri);
         this.pending = pending;
+        this.streams = new RedisStreams(historySize, historyTtl, "PUBLISH");
         this.resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
                 .build();
@@ -110,7 +115,7 @@ public final class RedisBroker implements Broker {
     private void inbound(BrokerCallback callback, byte[] redisChannel, byte[] wire) {
         if (!pending.tryCharge(wire.length)) {
             dropped.incrementAndGet();
-            // Delivery is at most once: a node that cannot keep up drops, and says so once per burst.
+            // The hub notices the skipped offsets and fills them in from the history; say so once per burst.
             if (droppedInBurst.getAndIncrement() == 0) {
                 LOG.warn("Too many inbound publications waiting for fan-out; dropping them");
             }
@@ -120,59 +125,74 @@ public final class RedisBroker implements Broker {
         if (lost > 0) {
             LOG.warn("Inbound fan-out resumed after dropping {} publications", lost);
         }
-        String channel = new String(redisChannel, StandardCharsets.UTF_8).substring(PREFIX.length());
         fanOut.execute(() -> {
-            RedisWireFormat.Inbound inbound;
+            String channel = ChannelKeys.channelOf(redisChannel);
+            Publication publication;
             try {
-                inbound = RedisWireFormat.decode(wire);
+                publication = RedisWireFormat.decode(wire);
             } catch (IllegalArgumentException e) {
+                channel = null;
+                publication = null;
+            }
+            if (channel == null) {
                 pending.release(wire.length);
-                LOG.debug("Ignored a message on {} that is not a StreamRPC publication", channel);
+                LOG.debug("Ignored a Redis message that is not a StreamRPC publication");
                 return;
             }
             // The callback releases the frame's own bytes once fanned out; the envelope's go now.
-            pending.release(wire.length - inbound.message().size());
-            callback.onPublication(channel, inbound.event(), inbound.message());
+            pending.release(wire.length - publication.message().size());
+            callback.onPublication(channel, publication);
         });
     }
 
     @Override
     public CompletionStage<Void> publish(String channel, String event, EncodedMessage message) {
-        byte[] wire = RedisWireFormat.encode(event, message);
-        if (!pending.tryCharge(wire.length)) {
-            return failed(new CannotPublish("too many publications waiting for Redis"));
+        long charged = message.size() + event.length();
+        if (!pending.tryCharge(charged)) {
+            return CompletableFuture.failedFuture(new CannotPublish("too many publications waiting for Redis"));
         }
-        return publisher.async().publish(key(channel), wire)
-                .handle((receivers, failure) -> {
-                    pending.release(wire.length);
+        return streams.publish(publisher.async(), channel, event, message)
+                .handleAsync((offset, failure) -> {
+                    pending.release(charged);
                     if (failure != null) {
                         throw new CompletionException(new CannotPublish("Redis did not take the publication", failure));
                     }
                     return (Void) null;
-                });
+                }, fanOut);
     }
 
     @Override
-    public CompletionStage<Void> subscribe(String channel) {
-        return confirmed(subscriber.async().subscribe(key(channel)), e -> new CannotSubscribe("Redis did not confirm SUBSCRIBE", e));
+    public CompletionStage<StreamState> subscribe(String channel) {
+        return subscriber.async().subscribe(ChannelKeys.of(channel).pubsub())
+                .thenCompose(ok -> streams.history(publisher.async(), channel, 0, 0))
+                .handleAsync((history, failure) -> {
+                    if (failure != null) {
+                        throw new CompletionException(new CannotSubscribe("Redis did not confirm SUBSCRIBE", failure));
+                    }
+                    return history.state();
+                }, fanOut);
     }
 
     @Override
     public CompletionStage<Void> unsubscribe(String channel) {
-        return confirmed(subscriber.async().unsubscribe(key(channel)), e -> new CannotSubscribe("Redis did not confirm UNSUBSCRIBE", e));
+        return subscriber.async().unsubscribe(ChannelKeys.of(channel).pubsub())
+                .handleAsync((ok, failure) -> {
+                    if (failure != null) {
+                        throw new CompletionException(new CannotSubscribe("Redis did not confirm UNSUBSCRIBE", failure));
+                    }
+                    return (Void) null;
+                }, fanOut);
     }
 
-    private static CompletionStage<Void> confirmed(CompletionStage<Void> command, Function<Throwable, Exception> refusal) {
-        return command.handle((ok, failure) -> {
-            if (failure != null) {
-                throw new CompletionException(refusal.apply(failure));
-            }
-            return null;
-        });
-    }
-
-    private static <T> CompletionStage<T> failed(Exception e) {
-        return CompletableFuture.failedFuture(e);
+    @Override
+    public CompletionStage<History> history(String channel, long after, int limit) {
+        return streams.history(publisher.async(), channel, after, limit)
+                .handleAsync((history, failure) -> {
+                    if (failure != null) {
+                        throw new CompletionException(new CannotSubscribe("Redis did not answer for the history", failure));
+                    }
+                    return history;
+                }, fanOut);
     }
 
     @Override
@@ -209,9 +229,5 @@ public final class RedisBroker implements Broker {
     /** The URI without its password, for logs and errors. */
     private String redacted() {
         return uri.getHost() + ":" + uri.getPort();
-    }
-
-    private static byte[] key(String channel) {
-        return (PREFIX + channel).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -5,7 +5,10 @@ import dev.streamrpc.broker.BrokerContract;
 import dev.streamrpc.broker.CannotPublish;
 import dev.streamrpc.broker.CannotSubscribe;
 import dev.streamrpc.broker.EncodedMessage;
+import dev.streamrpc.broker.History;
 import dev.streamrpc.broker.PendingBytes;
+import dev.streamrpc.broker.Publication;
+import dev.streamrpc.broker.StreamState;
 import dev.streamrpc.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,15 +40,20 @@ class RedisBrokerContractTest extends BrokerContract {
     }
 
     @Override
-    protected Broker newBroker(PendingBytes pending) {
-        return new RedisBroker(redis.uri(), TIMEOUT, pending);
+    protected Broker newBroker(PendingBytes pending, int historySize, Duration ttl) {
+        return new RedisBroker(redis.uri(), TIMEOUT, pending, historySize, ttl);
+    }
+
+    private static RedisBroker another() {
+        RedisBroker other = new RedisBroker(redis.uri(), TIMEOUT, new PendingBytes(1 << 30), 100, Duration.ofMinutes(5));
+        other.start((channel, publication) -> { });
+        return other;
     }
 
     @Test
     void aSecondBrokerOnTheSameRedisReceivesWhatThisOnePublishes() {
         done(broker.subscribe("shared"));
-        try (RedisBroker other = new RedisBroker(redis.uri(), TIMEOUT, new PendingBytes(1 << 20))) {
-            other.start((channel, event, message) -> { });
+        try (RedisBroker other = another()) {
             done(other.publish("shared", "from.other", EncodedMessage.of("{\"x\":1}")));
         }
         await().atMost(WAIT).until(() -> !seen.isEmpty());
@@ -58,7 +66,7 @@ class RedisBrokerContractTest extends BrokerContract {
         redis.pause();
         try {
             CompletableFuture<Void> publish = broker.publish("frozen", "e", EncodedMessage.of("1")).toCompletableFuture();
-            CompletableFuture<Void> subscribe = broker.subscribe("later").toCompletableFuture();
+            CompletableFuture<StreamState> subscribe = broker.subscribe("later").toCompletableFuture();
             assertThatThrownBy(() -> done(publish)).isInstanceOf(CompletionException.class).hasCauseInstanceOf(CannotPublish.class);
             assertThatThrownBy(() -> done(subscribe)).isInstanceOf(CompletionException.class).hasCauseInstanceOf(CannotSubscribe.class);
         } finally {
@@ -72,19 +80,18 @@ class RedisBrokerContractTest extends BrokerContract {
         broker.close();
         pending = new PendingBytes(10_000);
         CountDownLatch fanOutStuck = new CountDownLatch(1);
-        broker = newBroker(pending);
-        broker.start((channel, event, message) -> {
+        broker = newBroker(pending, 100, Duration.ofMinutes(5));
+        broker.start((channel, publication) -> {
             try {
                 fanOutStuck.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            record(channel, event, message);
+            record(channel, publication);
         });
         done(broker.subscribe("flood"));
         String padding = "x".repeat(1000);
-        try (RedisBroker publisher = new RedisBroker(redis.uri(), TIMEOUT, new PendingBytes(1 << 30))) {
-            publisher.start((channel, event, message) -> { });
+        try (RedisBroker publisher = another()) {
             for (int i = 0; i < 100; i++) {
                 done(publisher.publish("flood", "e", EncodedMessage.of(i + padding)));
             }
@@ -99,8 +106,8 @@ class RedisBrokerContractTest extends BrokerContract {
     @Test
     void startingAgainstAnUnreachableRedisFailsWithAClearMessageAndLeavesNoThreads() throws Exception {
         long lettuceThreadsBefore = lettuceThreads();
-        RedisBroker unreachable = new RedisBroker("redis://127.0.0.1:1", TIMEOUT, new PendingBytes(1 << 20));
-        assertThatThrownBy(() -> unreachable.start((channel, event, message) -> { }))
+        RedisBroker unreachable = new RedisBroker("redis://127.0.0.1:1", TIMEOUT, new PendingBytes(1 << 20), 100, Duration.ofMinutes(5));
+        assertThatThrownBy(() -> unreachable.start((channel, publication) -> { }))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("Cannot connect to Redis at 127.0.0.1:1");
         await().atMost(WAIT).until(() -> lettuceThreads() <= lettuceThreadsBefore);
@@ -109,5 +116,39 @@ class RedisBrokerContractTest extends BrokerContract {
     private static long lettuceThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> thread.getName().startsWith("lettuce-") && thread.isAlive()).count();
+    }
+
+    @Test
+    void twoServersOnOneRedisShareEachChannelsOffsetsEpochAndHistory() {
+        String channel = unique("shared-stream");
+        done(broker.subscribe(channel));
+        try (RedisBroker other = another()) {
+            for (int i = 0; i < 10; i++) {
+                done((i % 2 == 0 ? broker : other).publish(channel, "e", EncodedMessage.of(Integer.toString(i))));
+            }
+            await().atMost(WAIT).until(() -> positions.size() == 10);
+            assertThat(positions).extracting(Publication::offset).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+            History fromOther = done(other.history(channel, 0, 100));
+            assertThat(fromOther.state()).isEqualTo(new StreamState(positions.get(0).epoch(), 10));
+            assertThat(fromOther.publications()).extracting(p -> p.message().text())
+                    .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+        }
+    }
+
+    @Test
+    void flushingRedisStartsANewEpoch() throws Exception {
+        String channel = unique("flushed");
+        done(broker.publish(channel, "e", EncodedMessage.of("1")));
+        String before = done(broker.history(channel, 0, 0)).state().epoch();
+        try (io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+             var connection = client.connect()) {
+            connection.sync().flushall();
+        }
+        StreamState after = done(broker.history(channel, 0, 0)).state();
+        assertThat(after.epoch()).isNotEqualTo(before);
+        assertThat(after.offset()).isZero();
+        done(broker.publish(channel, "e", EncodedMessage.of("2")));
+        assertThat(done(broker.history(channel, 0, 10)).publications()).extracting(Publication::offset, Publication::epoch)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, after.epoch()));
     }
 }
