@@ -2,16 +2,16 @@ package dev.streamrpc.it;
 
 import dev.streamrpc.api.RpcContext;
 import dev.streamrpc.api.RpcMethod;
+import dev.streamrpc.client.RpcError;
+import dev.streamrpc.client.StreamClient;
 import dev.streamrpc.testing.Deployments;
 import dev.streamrpc.testing.Endpoints;
-import dev.streamrpc.testing.WsClient;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InterceptorBinding;
 import jakarta.interceptor.InvocationContext;
-import jakarta.json.JsonObject;
 import jakarta.validation.constraints.NotBlank;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -26,10 +26,13 @@ import java.net.URL;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
-/** An application's own interceptors run around its RPC methods, inside StreamRPC's. */
+/** An application's own interceptors run around its RPC methods, inside StreamRPC's. Called through the Java client. */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class ApplicationInterceptorIT {
@@ -94,25 +97,28 @@ class ApplicationInterceptorIT {
 
     @Test
     void theApplicationInterceptorRunsAroundItsMethod() {
-        try (WsClient client = WsClient.connect(Endpoints.stream(base))) {
-            JsonObject reply = client.call("greet", "{\"name\":\"ada\"}");
-            assertThat(reply.getString("response")).isEqualTo("HELLO ADA FROM CONNECTION");
+        try (StreamClient client = StreamClient.connect(Endpoints.stream(base))) {
+            assertThat(client.call("greet", Map.of("name", "ada"), String.class).join()).isEqualTo("HELLO ADA FROM CONNECTION");
         }
     }
 
     @Test
     void validationRunsBeforeTheApplicationInterceptor() {
-        try (WsClient client = WsClient.connect(Endpoints.stream(base))) {
-            JsonObject reply = client.call("greet", "{}");
-            assertThat(reply.getJsonObject("error").getJsonObject("errors").getString("name")).isEqualTo("required");
+        try (StreamClient client = StreamClient.connect(Endpoints.stream(base))) {
+            assertThat(refusal(client.call("greet", Map.of())).errors()).containsExactly(Map.entry("name", "required"));
         }
     }
 
     @Test
     void anInterceptorBoundToRpcMethodCoversEveryMethodAndItsFailureIsMapped() {
-        try (WsClient client = WsClient.connect(Endpoints.stream(base))) {
-            JsonObject reply = client.call("closed", "{}");
-            assertThat(reply.getJsonObject("error").getString("message")).isEqualTo("Internal server error");
+        try (StreamClient client = StreamClient.connect(Endpoints.stream(base))) {
+            assertThat(refusal(client.call("closed", null)).message()).isEqualTo("Internal server error");
         }
+    }
+
+    private static RpcError refusal(CompletableFuture<?> call) {
+        Throwable thrown = catchThrowable(call::join);
+        assertThat(thrown).hasCauseInstanceOf(RpcError.class);
+        return (RpcError) thrown.getCause();
     }
 }
