@@ -12,8 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code java -jar target/streamrpc-server.jar --port 0} as a separate process, with extra
- * environment variables; it is ready when it logs its URL.
+ * {@code java -jar target/streamrpc-server.jar --port 0} (or a given port) as a separate process,
+ * with extra environment variables; it is ready when it logs its URL.
  */
 public final class ServerProcess implements AutoCloseable {
 
@@ -26,9 +26,14 @@ public final class ServerProcess implements AutoCloseable {
     private final long startupMillis;
 
     public ServerProcess(Map<String, String> environment) throws Exception {
+        this(environment, 0);
+    }
+
+    /** On {@code port}, for example the port of a server that was stopped, to restart it in its place. */
+    public ServerProcess(Map<String, String> environment, int port) throws Exception {
         Path jar = Path.of(System.getProperty("streamrpc.server.jar", "target/streamrpc-server.jar"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder command = new ProcessBuilder(java, "-jar", jar.toString(), "--port", "0").redirectErrorStream(true);
+        ProcessBuilder command = new ProcessBuilder(java, "-jar", jar.toString(), "--port", Integer.toString(port)).redirectErrorStream(true);
         command.environment().putAll(environment);
         process = command.start();
         CompletableFuture<Matcher> ready = new CompletableFuture<>();
@@ -100,6 +105,27 @@ public final class ServerProcess implements AutoCloseable {
         boolean ended = process.waitFor(20, TimeUnit.SECONDS);
         reader.join(5000);
         return ended;
+    }
+
+    /** SIGKILL, then waits for the process to end: no close frames, connections just break. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+    }
+
+    /** SIGSTOP: the process stays, its sockets stay open, and nothing answers. */
+    public void suspend() throws Exception {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #suspend()}. */
+    public void resume() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        if (new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start().waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + pid() + " failed");
+        }
     }
 
     public String output() {

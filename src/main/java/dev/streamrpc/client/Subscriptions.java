@@ -1,0 +1,317 @@
+package dev.streamrpc.client;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The client's subscriptions by channel: which handlers a message goes to, and each channel's
+ * position in its stream (protocol version 2), so that after a reconnect every handler sees
+ * each message once and in order.
+ *
+ * <p><b>Positions.</b> Every subscribe asks for {@code position}. A channel whose reply carried
+ * one is positioned: the client keeps its epoch and the last offset delivered, drops a message
+ * whose offset it has already delivered, and resubscribes with {@code since}. A version 1 server
+ * sends no position; then messages are delivered as they come and a reconnect cannot recover.
+ *
+ * <p><b>Recovery.</b> On a new connection each pattern of a channel is subscribed again. Until
+ * the last of those replies, the channel's live messages are held; then the recovered
+ * publications of every pattern and the held messages are merged in offset order, without
+ * repeats, and delivered. This is what makes several patterns on one channel come out right:
+ * each reply recovers only what matched its pattern, up to its own position, while live
+ * messages for the patterns already restored keep arriving. The hold lasts one round trip
+ * (the subscribe requests of a channel go out back to back).
+ *
+ * <p><b>Threads.</b> Frames and replies arrive on the connection's thread, one at a time;
+ * {@link #removed} comes from application threads. Each channel's state is guarded by its
+ * {@link Route}; routes come and go atomically in the map.
+ */
+final class Subscriptions {
+
+    static final String UNSUPPORTED = "unsupported";
+    static final String REFUSED = "refused";
+
+    /** A resubscribe to send on a new connection, and what to tell about its reply. */
+    record Restore(Route route, Recovery recovery, String pattern, Map<String, Object> payload) {
+    }
+
+    private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    private final HandlerQueue handlers;
+    private final Wire wire;
+
+    Subscriptions(HandlerQueue handlers, Wire wire) {
+        this.handlers = handlers;
+        this.wire = wire;
+    }
+
+    /** The payload of a first subscribe. */
+    static Map<String, Object> subscribePayload(String channel, String pattern) {
+        return Map.of("channel", channel, "event", pattern, "position", true);
+    }
+
+    /** A first subscribe succeeded: from now on its handler receives the channel's matching messages. */
+    void added(Subscription subscription, JsonValue response) {
+        JsonObject position = response instanceof JsonObject reply ? Wire.object(reply, "position") : null;
+        routes.compute(subscription.channel(), (channel, route) -> {
+            Route held = route == null ? new Route(channel) : route;
+            synchronized (held) {
+                if (position != null && held.epoch == null) {
+                    held.epoch = Wire.string(position, "epoch");
+                    held.offset = Wire.offset(position, "offset");
+                }
+                held.members.add(subscription);
+            }
+            return held;
+        });
+    }
+
+    /** Forgets a subscription; true when no other one holds its channel and pattern, so the server should be told. */
+    boolean removed(Subscription subscription) {
+        boolean[] last = {true};
+        routes.computeIfPresent(subscription.channel(), (channel, route) -> {
+            route.members.remove(subscription);
+            last[0] = route.members.stream().noneMatch(other -> other.pattern().equals(subscription.pattern()));
+            return route.members.isEmpty() ? null : route;
+        });
+        return last[0];
+    }
+
+    /** A message frame: handed to the matching handlers, or held while its channel recovers. {@code read} is called once it has been dealt with. */
+    void deliver(JsonObject frame, Runnable read) {
+        String channel = Wire.string(frame, "channel");
+        Route route = routes.get(channel);
+        if (route == null) {
+            read.run();     // unsubscribed meanwhile
+            return;
+        }
+        Message message = wire.message(channel, frame);
+        synchronized (route) {
+            if (route.recovery != null) {
+                route.recovery.held.add(message);
+                read.run();
+                return;
+            }
+            if (!route.advance(message)) {
+                read.run();
+                return;
+            }
+        }
+        dispatch(route, message, read);
+    }
+
+    /**
+     * A {@code gap} frame: the server could not deliver some offsets of a channel. Every
+     * subscription of the channel is told; with a new epoch, offsets start again.
+     */
+    void gap(JsonObject frame) {
+        String channel = Wire.string(frame, "channel");
+        JsonObject gap = Wire.object(frame, "gap");
+        Route route = channel == null || gap == null ? null : routes.get(channel);
+        if (route == null) {
+            return;
+        }
+        String epoch = Wire.string(gap, "epoch");
+        synchronized (route) {
+            if (epoch != null) {
+                route.epoch = epoch;
+                route.offset = 0;
+            } else {
+                route.offset = Math.max(route.offset, Wire.offset(gap, "to"));
+            }
+            tellLost(route.members, epoch != null ? "epoch" : "gap");
+        }
+    }
+
+    /** A new connection: what to subscribe again, channel by channel. Each channel holds its live messages until all its replies are in. */
+    List<Restore> restore() {
+        List<Restore> restores = new ArrayList<>();
+        for (Route route : routes.values()) {
+            synchronized (route) {
+                Set<String> patterns = new LinkedHashSet<>();
+                route.members.forEach(member -> patterns.add(member.pattern()));
+                if (patterns.isEmpty()) {
+                    continue;
+                }
+                Recovery recovery = new Recovery(patterns.size(), route.epoch == null ? -1 : route.offset);
+                route.recovery = recovery;
+                for (String pattern : patterns) {
+                    Map<String, Object> payload = new LinkedHashMap<>(subscribePayload(route.channel, pattern));
+                    if (route.epoch != null) {
+                        payload.remove("position");
+                        payload.put("since", Map.of("epoch", route.epoch, "offset", route.offset));
+                    }
+                    restores.add(new Restore(route, recovery, pattern, payload));
+                }
+            }
+        }
+        return restores;
+    }
+
+    /**
+     * The reply to a resubscribe: {@code response} on success, else {@code failure} says why.
+     * Subscriptions of that pattern that could not be recovered are told; after the channel's
+     * last reply, what was recovered and held is delivered.
+     */
+    void restored(Restore restore, JsonValue response, String failure) {
+        Route route = restore.route();
+        List<Message> ready;
+        synchronized (route) {
+            Recovery recovery = route.recovery;
+            if (recovery != restore.recovery()) {
+                return;     // from a connection that has since dropped
+            }
+            String lost = failure;
+            if (lost == null) {
+                lost = response instanceof JsonObject reply ? recovery.take(route.channel, reply, wire) : UNSUPPORTED;
+            }
+            if (lost != null) {
+                tellLost(route.members.stream().filter(member -> member.pattern().equals(restore.pattern())).toList(), lost);
+            }
+            if (--recovery.awaiting > 0) {
+                return;
+            }
+            route.recovery = null;
+            ready = recovery.finish(route);
+        }
+        ready.forEach(message -> dispatch(route, message, () -> { }));
+    }
+
+    /**
+     * The connection dropped. A positioned channel drops what it held, since the next recovery
+     * asks again from the same offset; an unpositioned one delivers it, since nothing could.
+     */
+    void connectionLost() {
+        for (Route route : routes.values()) {
+            List<Message> ready = List.of();
+            synchronized (route) {
+                Recovery recovery = route.recovery;
+                route.recovery = null;
+                if (recovery != null && recovery.since < 0) {
+                    ready = recovery.held;
+                }
+            }
+            ready.forEach(message -> dispatch(route, message, () -> { }));
+        }
+    }
+
+    /** Hands a message to the handlers whose pattern matches it, each handler once, then calls {@code read}. */
+    private void dispatch(Route route, Message message, Runnable read) {
+        List<Subscription> targets = new ArrayList<>(1);
+        for (Subscription member : route.members) {
+            if (member.matches(message.event()) && targets.stream().noneMatch(t -> t.handler() == member.handler())) {
+                targets.add(member);
+            }
+        }
+        if (targets.isEmpty()) {
+            read.run();
+            return;
+        }
+        handlers.execute(() -> {
+            try {
+                targets.forEach(target -> HandlerQueue.isolated(() -> target.handle(message)));
+            } finally {
+                read.run();
+            }
+        });
+    }
+
+    private void tellLost(List<Subscription> subscriptions, String reason) {
+        subscriptions.forEach(subscription -> handlers.execute(() -> subscription.lost(reason)));
+    }
+
+    /** One channel: its subscriptions and its position. Fields other than {@code members} are guarded by the route. */
+    static final class Route {
+        final String channel;
+        final List<Subscription> members = new CopyOnWriteArrayList<>();
+        /** Null until the server reports a position: a version 1 server never does. */
+        String epoch;
+        /** The last offset delivered, or known to be behind us. */
+        long offset;
+        /** Non-null while resubscribing after a reconnect. */
+        Recovery recovery;
+
+        Route(String channel) {
+            this.channel = channel;
+        }
+
+        /** True if the message is to be delivered: it has no offset, or one after the last delivered, which it becomes. */
+        boolean advance(Message message) {
+            long at = message.rawOffset();
+            if (epoch == null || at < 0) {
+                return true;
+            }
+            if (at <= offset) {
+                return false;
+            }
+            offset = at;
+            return true;
+        }
+    }
+
+    /** The resubscribes of one channel on one connection, and what they brought back. Guarded by its route. */
+    static final class Recovery {
+        int awaiting;
+        /** The offset resubscribed {@code since}, or -1 when the channel had no position. */
+        final long since;
+        final List<Message> held = new ArrayList<>();
+        String epoch;
+        long position = -1;
+
+        Recovery(int awaiting, long since) {
+            this.awaiting = awaiting;
+            this.since = since;
+        }
+
+        /** Takes in one successful reply; returns why its pattern lost messages, or null when it recovered all. */
+        String take(String channel, JsonObject reply, Wire wire) {
+            JsonObject at = Wire.object(reply, "position");
+            if (at == null) {
+                return UNSUPPORTED;
+            }
+            epoch = Wire.string(at, "epoch");
+            position = Math.max(position, Wire.offset(at, "offset"));
+            if (since < 0) {
+                return UNSUPPORTED;
+            }
+            if (reply.get("recovered") != JsonValue.TRUE) {
+                String reason = Wire.string(reply, "reason");
+                return reason == null ? "unknown" : reason;
+            }
+            reply.getOrDefault("publications", JsonValue.EMPTY_JSON_ARRAY).asJsonArray().stream()
+                    .filter(JsonObject.class::isInstance)
+                    .forEach(publication -> held.add(wire.message(channel, publication.asJsonObject())));
+            return null;
+        }
+
+        /** The messages to deliver once every reply is in, in order and without repeats; moves the route's position on. */
+        List<Message> finish(Route route) {
+            boolean sameEpoch = epoch == null || epoch.equals(route.epoch);
+            if (epoch != null) {
+                route.epoch = epoch;
+            }
+            if (route.epoch == null || held.stream().anyMatch(message -> message.rawOffset() < 0)) {
+                return held;    // no offsets to order by: as they came
+            }
+            long last = since >= 0 && sameEpoch ? since : 0;
+            held.sort(Comparator.comparingLong(Message::rawOffset));
+            List<Message> ready = new ArrayList<>(held.size());
+            for (Message message : held) {
+                if (message.rawOffset() > last) {
+                    ready.add(message);
+                    last = message.rawOffset();
+                }
+            }
+            route.offset = Math.max(last, position);
+            return ready;
+        }
+    }
+}
