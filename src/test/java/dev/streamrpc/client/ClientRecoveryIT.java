@@ -2,7 +2,6 @@ package dev.streamrpc.client;
 
 import dev.streamrpc.testing.RedisServer;
 import dev.streamrpc.testing.ServerProcess;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -20,7 +19,6 @@ import static org.awaitility.Awaitility.await;
 class ClientRecoveryIT {
 
     @Test
-    @Disabled("needs protocol v2 on the server: subscribe with \"position\": true, and \"offset\" on delivered messages")
     void everyMessageCarriesItsOffsetInTheChannelsStream() throws Exception {
         try (ServerProcess server = new ServerProcess(Map.of()); StreamClient client = StreamClient.connect(server.uri())) {
             Inbox inbox = new Inbox();
@@ -34,8 +32,6 @@ class ClientRecoveryIT {
     }
 
     @Test
-    @Disabled("needs protocol v2 on the server: history (stream.history.size, default 100) and subscribe with "
-            + "\"since\" answering \"recovered\": true with the \"publications\" of that pattern after that offset")
     void aConnectionCutWhilePublishingGoesOnResumesWhereItLeftOffAcrossTwoPatternsOnceAndInOrder() throws Exception {
         Inbox inbox = new Inbox();
         try (ServerProcess server = new ServerProcess(Map.of());
@@ -72,8 +68,6 @@ class ClientRecoveryIT {
     }
 
     @Test
-    @Disabled("needs protocol v2 on the server: with the Redis broker, history and offsets kept in Redis, so that a "
-            + "restarted server answers subscribe \"since\" with \"recovered\": true")
     void aServerRestartedInPlaceHandsOverWhatWasPublishedMeanwhileOnceAndInOrder() throws Exception {
         try (RedisServer redis = RedisServer.startWithPassword("recovery-pw")) {
             Map<String, String> environment = Map.of("STREAM_BROKER", "redis", "STREAM_REDIS_URI", redis.uri());
@@ -104,8 +98,6 @@ class ClientRecoveryIT {
     }
 
     @Test
-    @Disabled("needs protocol v2 on the server: a new epoch when Redis loses the history, announced to positioned "
-            + "subscribers with {\"channel\", \"gap\": {\"from\", \"epoch\"}} before the first message of the new epoch")
     void aRedisRestartThatLosesTheHistoryIsAnnouncedAndDeliveryGoesOnInTheNewEpoch() throws Exception {
         try (RedisServer redis = RedisServer.startWithPassword("epoch-pw");
              ServerProcess server = new ServerProcess(Map.of("STREAM_BROKER", "redis", "STREAM_REDIS_URI", redis.uri()));
