@@ -100,9 +100,10 @@ public class SocketsManager implements Publisher {
         this.lifecycle = lifecycle;
         this.authorizer = authorizer;
         this.channels = new Channels(broker, settings.brokerTimeout(), settings.historySize(), pending, jsonb, this::fire);
-        // A recovery's reply must fit the connection's outbox with room to spare.
+        // A recovery's reply may take a connection's outbox past its limit once (the outbox lets
+        // one reply do so); twice the limit covers what a slow consumer loses when it is closed.
         this.recoveries = new Recoveries(broker, settings.brokerTimeout(), settings.historySize(),
-                settings.historyMaxRecovery(), settings.maxQueuedBytes() / 2);
+                settings.historyMaxRecovery(), 2 * settings.maxQueuedBytes());
         broker.start(channels);
     }
 

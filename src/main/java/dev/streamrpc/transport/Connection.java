@@ -115,11 +115,15 @@ final class Connection implements Subscriber, Caller {
         return closed;
     }
 
-    /** The outbox started closing (by {@link #close}, an overflow, or a failed send); runs once. */
+    /**
+     * The outbox started closing (by {@link #close}, an overflow, or a failed send); runs once.
+     * The connection's subscriptions go now: nothing delivered from here on would be sent.
+     */
     private void closing(CloseStatus status, int dropped) {
         if (status == CloseStatus.SLOW_CONSUMER) {
             transport.stats().slowConsumer(dropped);
         }
+        transport.sockets().unregister(this);
         // A peer that never reads would hold its close frame back forever: drop it after the grace period.
         abortLater = transport.schedule(() -> {
             if (!closed.isDone()) {

@@ -21,6 +21,10 @@ import java.util.List;
  * never while a send is in flight: the portable Jakarta send path cannot queue a close
  * behind a running send (Tomcat drops the connection without a close frame).
  *
+ * <p>A reply filling a reserved slot is accepted unless the outbox is already past its limit,
+ * so one large reply (a recovery) can go out; anything offered after it while it waits is
+ * over the limit and closes the connection.
+ *
  * <p>A reserved slot holds back what is queued after it until it is filled; the dispatcher
  * uses one so that a reply reaches the client before messages that a request caused (such as
  * the first message of a new subscription). A closing that flushes (shutdown) waits for it.
@@ -279,7 +283,9 @@ final class Outbox {
                 if (!pending || terminated || closing != null && !closing.flush()) {
                     return;   // closed without flushing: the reply is dropped with the rest
                 }
-                if (bytes + filled.size() > maxBytes && closing == null) {
+                // A reply may take the outbox past its limit once (a recovery's can be large, and it is
+                // bounded); what is offered after it then finds the outbox over the limit.
+                if (bytes > maxBytes && closing == null) {
                     dropped = startClosingLocked(CloseStatus.SLOW_CONSUMER) + 1;
                 } else {
                     message = filled;

@@ -219,6 +219,11 @@ public final class WsClient implements AutoCloseable {
         socket.request(Long.MAX_VALUE);
     }
 
+    /** Drops the TCP connection without a close handshake, as a lost network would. */
+    public void drop() {
+        socket.abort();
+    }
+
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {
