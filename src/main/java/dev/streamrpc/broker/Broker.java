@@ -65,6 +65,14 @@ public interface Broker extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Publications held in every channel's history on this broker now, or -1 when the broker
+     * does not know without asking a remote store (Redis keeps the history; see its memory stats).
+     */
+    default long heldPublications() {
+        return -1;
+    }
+
     /** Releases the broker's resources; idempotent. Called after every connection has closed. */
     @Override
     void close();

@@ -1,5 +1,6 @@
 package dev.streamrpc.ops;
 
+import dev.streamrpc.api.Recovery;
 import dev.streamrpc.pubsub.PubSubStats;
 import dev.streamrpc.pubsub.SocketsManager;
 import dev.streamrpc.transport.Transport;
@@ -19,6 +20,8 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import java.util.List;
+
 /**
  * The Prometheus meter registry, and the server's own meters. The hub and the transport count
  * in plain adders on their hot paths; the meters here only read them when scraped.
@@ -28,6 +31,9 @@ import jakarta.inject.Singleton;
  */
 @ApplicationScoped
 public class MetricsProducer {
+
+    /** A recovery's results: recovered, or the reason it could not be (a bounded set of labels). */
+    private static final List<String> RECOVERY_RESULTS = List.of("recovered", Recovery.EPOCH, Recovery.TRIMMED, Recovery.LIMIT, Recovery.OFF);
 
     @Produces
     @Singleton
@@ -71,5 +77,17 @@ public class MetricsProducer {
                 .description("Inbound publications dropped because the server could not keep up").register(registry);
         Gauge.builder("streamrpc.pending.bytes", hub, PubSubStats::pendingBytes).baseUnit("bytes")
                 .description("Bytes of publications awaiting the broker or fan-out").strongReference(true).register(registry);
+        if (hub.heldPublications() >= 0) {
+            Gauge.builder("streamrpc.history.publications", hub, PubSubStats::heldPublications)
+                    .description("Publications held in the channels' history").strongReference(true).register(registry);
+        }
+        FunctionCounter.builder("streamrpc.history.gaps.filled", hub, PubSubStats::gapsFilled)
+                .description("Publications read from the history to fill a skip in a channel's feed").register(registry);
+        FunctionCounter.builder("streamrpc.history.gaps.announced", hub, PubSubStats::gapsAnnounced)
+                .description("Gaps and epoch changes announced to positioned subscribers").register(registry);
+        for (String result : RECOVERY_RESULTS) {
+            FunctionCounter.builder("streamrpc.history.recoveries", hub, stats -> stats.recoveries().getOrDefault(result, 0L))
+                    .description("Subscribes with since, by result").tag("result", result).register(registry);
+        }
     }
 }

@@ -26,6 +26,9 @@ public interface PubSubStats {
     /** Bytes of publications on their way now (unacknowledged, or not yet fanned out). */
     long pendingBytes();
 
+    /** Publications held in the history (all channels), or -1 when the broker keeps it elsewhere (Redis). */
+    long heldPublications();
+
     /** Publications read from the history to fill a skip in a channel's feed. */
     long gapsFilled();
 

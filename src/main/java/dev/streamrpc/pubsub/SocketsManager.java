@@ -79,6 +79,7 @@ public class SocketsManager implements Publisher {
         @Override public long brokerReconnects() { return broker.reconnects(); }
         @Override public long brokerDropped() { return broker.dropped(); }
         @Override public long pendingBytes() { return pending.used(); }
+        @Override public long heldPublications() { return broker.heldPublications(); }
         @Override public long gapsFilled() { return channels.gapsFilled(); }
         @Override public long gapsAnnounced() { return channels.gapsAnnounced(); }
         @Override public Map<String, Long> recoveries() { return recoveries.outcomes(); }

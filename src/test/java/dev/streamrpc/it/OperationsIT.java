@@ -121,4 +121,24 @@ class OperationsIT {
         assertThat(metric(SLOW_CONSUMER_CLOSES)).isEqualTo(closes + 1);
         assertThat(metric(DROPPED)).isGreaterThan(dropped);
     }
+
+    @Test
+    void historyMetricsCountWhatIsHeldRecoveredAndAnnounced() throws Exception {
+        double held = metric("streamrpc_history_publications");
+        double lostEpoch = metric("streamrpc_history_recoveries_total{result=\"epoch\"}");
+        double recovered = metric("streamrpc_history_recoveries_total{result=\"recovered\"}");
+        try (WsClient client = WsClient.connect(stream())) {
+            String epoch = client.call("subscribe", "{\"channel\":\"h1\",\"position\":true}").getJsonObject("response")
+                    .getJsonObject("position").getString("epoch");
+            client.call("publish", "{\"channel\":\"h1\",\"data\":1}");
+            client.call("publish", "{\"channel\":\"h1\",\"data\":2}");
+            client.call("subscribe", "{\"channel\":\"h2\",\"since\":{\"epoch\":\"gone\",\"offset\":1}}");
+            client.call("subscribe", "{\"channel\":\"h1\",\"event\":\"x\",\"since\":{\"epoch\":\"" + epoch + "\",\"offset\":0}}");
+            assertThat(metric("streamrpc_history_publications")).isEqualTo(held + 2);
+            assertThat(metric("streamrpc_history_recoveries_total{result=\"epoch\"}")).isEqualTo(lostEpoch + 1);
+            assertThat(metric("streamrpc_history_recoveries_total{result=\"recovered\"}")).isEqualTo(recovered + 1);
+        }
+        assertThat(Http.get(Http.beside(stream(), "metrics")).body()).contains("streamrpc_history_gaps_filled_total")
+                .contains("streamrpc_history_gaps_announced_total");
+    }
 }

@@ -1,6 +1,6 @@
 package dev.streamrpc.it;
 
-import dev.streamrpc.testing.Http;
+import dev.streamrpc.testing.Metrics;
 import dev.streamrpc.testing.RedisServer;
 import dev.streamrpc.testing.ServerProcess;
 import dev.streamrpc.testing.WsClient;
@@ -85,14 +85,14 @@ class RedisFaultsIT {
         try (ServerProcess patient = new ServerProcess(Map.of("STREAM_BROKER", "redis", "STREAM_REDIS_URI", redis.uri(),
                 "STREAM_BROKER_TIMEOUT", "PT60S", "STREAM_MAX_PENDING_BYTES", "20000"));
              WsClient client = WsClient.connect(patient.uri())) {
-            double refusedBefore = Http.metric(patient.uri(), refusals);
+            double refusedBefore = Metrics.value(patient.uri(), refusals);
             redis.pause();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 40; i++) {   // about 40 KB against a budget of 20 KB
                 ids.add(client.request("publish", "{\"channel\":\"budget\",\"data\":" + data + "}"));
             }
-            await().until(() -> Http.metric(patient.uri(), refusals) >= refusedBefore + 15);
-            assertThat(Http.metric(patient.uri(), "streamrpc_pending_bytes")).isLessThanOrEqualTo(20_000);
+            await().until(() -> Metrics.value(patient.uri(), refusals) >= refusedBefore + 15);
+            assertThat(Metrics.value(patient.uri(), "streamrpc_pending_bytes")).isLessThanOrEqualTo(20_000);
             redis.resume();
             int accepted = 0;
             for (String id : ids) {   // replies keep the order of the requests

@@ -1,6 +1,6 @@
 package dev.streamrpc.it;
 
-import dev.streamrpc.testing.Http;
+import dev.streamrpc.testing.Metrics;
 import dev.streamrpc.testing.ServerProcess;
 import dev.streamrpc.testing.WsClient;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class ShutdownIT {
                 ids.add(reader.request("echo", payload));
             }
             // 18 MB of replies: far more than socket buffers hold, so most wait in the outbox.
-            await().until(() -> Http.metric(stream, "streamrpc_rpc_calls_seconds_count{method=\"echo\",outcome=\"ok\"}") >= REPLIES);
+            await().until(() -> Metrics.value(stream, "streamrpc_rpc_calls_seconds_count{method=\"echo\",outcome=\"ok\"}") >= REPLIES);
 
             server.signalTerminate();
             // The server waits for this connection's queue (up to its grace period) before it goes.

@@ -1,6 +1,6 @@
 package dev.streamrpc.it;
 
-import dev.streamrpc.testing.Http;
+import dev.streamrpc.testing.Metrics;
 import dev.streamrpc.testing.WsClient;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +34,7 @@ class TomcatShutdown {
             for (int i = 0; i < REPLIES; i++) {
                 ids.add(reader.request("echo", payload));
             }
-            await().until(() -> Http.metric(stream, "streamrpc_rpc_calls_seconds_count{method=\"echo\",outcome=\"ok\"}") >= REPLIES);
+            await().until(() -> Metrics.value(stream, "streamrpc_rpc_calls_seconds_count{method=\"echo\",outcome=\"ok\"}") >= REPLIES);
             Files.delete(war);   // Tomcat's deployer notices and stops the application
             // The marker has nothing queued, so its close says the application is stopping;
             // the reader's replies are still queued, and the server waits for them.

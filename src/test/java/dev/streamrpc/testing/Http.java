@@ -5,8 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Plain HTTP GETs for tests, with the JDK's client. */
 public final class Http {
@@ -18,13 +16,6 @@ public final class Http {
 
     public static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
         return CLIENT.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The value of one Prometheus series in {@code /metrics} beside {@code stream}; 0 when absent. */
-    public static double metric(URI stream, String series) throws IOException, InterruptedException {
-        Matcher value = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$")
-                .matcher(get(beside(stream, "metrics")).body());
-        return value.find() ? Double.parseDouble(value.group(1)) : 0;
     }
 
     /** The HTTP address of a path beside a {@code ws://.../stream} endpoint. */

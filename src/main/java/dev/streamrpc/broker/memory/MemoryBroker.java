@@ -123,7 +123,7 @@ public final class MemoryBroker implements Broker {
         });
     }
 
-    /** Publications held in every channel's history now. */
+    @Override
     public long heldPublications() {
         long held = 0;
         for (MemoryStream stream : streams.values()) {
