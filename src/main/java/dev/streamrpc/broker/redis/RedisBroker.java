@@ -2,11 +2,8 @@ package dev.streamrpc.broker.redis;
 
 import dev.streamrpc.broker.Broker;
 import dev.streamrpc.broker.BrokerCallback;
-import dev.streamrpc.broker.CannotPublish;
-import dev.streamrpc.broker.CannotSubscribe;
 import dev.streamrpc.broker.EncodedMessage;
 import dev.streamrpc.broker.History;
-import dev.streamrpc.broker.Publication;
 import dev.streamrpc.broker.StreamState;
 import dev.streamrpc.broker.PendingBytes;
 import io.lettuce.core.ClientOptions;
@@ -23,15 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Shares channels between servers through Redis (Lettuce), and keeps their streams there.
@@ -58,22 +49,17 @@ public final class RedisBroker implements Broker {
     private static final Logger LOG = LoggerFactory.getLogger(RedisBroker.class);
 
     private final RedisURI uri;
-    private final PendingBytes pending;
     private final ClientResources resources;
     private final RedisClient client;
     private final ConnectionState state = new ConnectionState();
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong droppedInBurst = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final ExecutorService fanOut;
-    private final RedisStreams streams;
+    private final RedisFanOut fanOut;
     private StatefulRedisConnection<byte[], byte[]> publisher;
     private StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
 
     public RedisBroker(String uri, Duration timeout, PendingBytes pending, int historySize, Duration historyTtl) {
         this.uri = RedisURI.create(uri);
-        this.pending = pending;
-        this.streams = new RedisStreams(historySize, historyTtl, "PUBLISH");
+        this.fanOut = new RedisFanOut(pending, new RedisStreams(historySize, historyTtl, "PUBLISH"));
         this.resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
                 .build();
@@ -83,12 +69,6 @@ public final class RedisBroker implements Broker {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
                 .build());
-        // Unbounded in count, bounded in bytes: every queued publication is charged to pending.
-        this.fanOut = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread thread = new Thread(r, "redis-fanout");
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
     @Override
@@ -104,95 +84,33 @@ public final class RedisBroker implements Broker {
         subscriber.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(byte[] channel, byte[] message) {
-                inbound(callback, channel, message);
+                fanOut.inbound(callback, channel, message);
             }
         });
         state.connected();
         LOG.info("Redis broker connected to {}", redacted());
     }
 
-    /** Runs on Lettuce's event loop: charge, hand over, return. */
-    private void inbound(BrokerCallback callback, byte[] redisChannel, byte[] wire) {
-        if (!pending.tryCharge(wire.length)) {
-            dropped.incrementAndGet();
-            // The hub notices the skipped offsets and fills them in from the history; say so once per burst.
-            if (droppedInBurst.getAndIncrement() == 0) {
-                LOG.warn("Too many inbound publications waiting for fan-out; dropping them");
-            }
-            return;
-        }
-        long lost = droppedInBurst.getAndSet(0);
-        if (lost > 0) {
-            LOG.warn("Inbound fan-out resumed after dropping {} publications", lost);
-        }
-        fanOut.execute(() -> {
-            String channel = ChannelKeys.channelOf(redisChannel);
-            Publication publication;
-            try {
-                publication = RedisWireFormat.decode(wire);
-            } catch (IllegalArgumentException e) {
-                channel = null;
-                publication = null;
-            }
-            if (channel == null) {
-                pending.release(wire.length);
-                LOG.debug("Ignored a Redis message that is not a StreamRPC publication");
-                return;
-            }
-            // The callback releases the frame's own bytes once fanned out; the envelope's go now.
-            pending.release(wire.length - publication.message().size());
-            callback.onPublication(channel, publication);
-        });
-    }
-
     @Override
     public CompletionStage<Void> publish(String channel, String event, EncodedMessage message) {
-        long charged = message.size() + event.length();
-        if (!pending.tryCharge(charged)) {
-            return CompletableFuture.failedFuture(new CannotPublish("too many publications waiting for Redis"));
-        }
-        return streams.publish(publisher.async(), channel, event, message)
-                .handleAsync((offset, failure) -> {
-                    pending.release(charged);
-                    if (failure != null) {
-                        throw new CompletionException(new CannotPublish("Redis did not take the publication", failure));
-                    }
-                    return (Void) null;
-                }, fanOut);
+        return fanOut.publish(publisher.async(), channel, event, message);
     }
 
     @Override
     public CompletionStage<StreamState> subscribe(String channel) {
-        return subscriber.async().subscribe(ChannelKeys.of(channel).pubsub())
-                .thenCompose(ok -> streams.history(publisher.async(), channel, 0, 0))
-                .handleAsync((history, failure) -> {
-                    if (failure != null) {
-                        throw new CompletionException(new CannotSubscribe("Redis did not confirm SUBSCRIBE", failure));
-                    }
-                    return history.state();
-                }, fanOut);
+        return fanOut.refusedAs(subscriber.async().subscribe(ChannelKeys.of(channel).pubsub())
+                .thenCompose(ok -> fanOut.history(publisher.async(), channel, 0, 0))
+                .thenApply(History::state), "Redis did not confirm SUBSCRIBE");
     }
 
     @Override
     public CompletionStage<Void> unsubscribe(String channel) {
-        return subscriber.async().unsubscribe(ChannelKeys.of(channel).pubsub())
-                .handleAsync((ok, failure) -> {
-                    if (failure != null) {
-                        throw new CompletionException(new CannotSubscribe("Redis did not confirm UNSUBSCRIBE", failure));
-                    }
-                    return (Void) null;
-                }, fanOut);
+        return fanOut.refusedAs(subscriber.async().unsubscribe(ChannelKeys.of(channel).pubsub()), "Redis did not confirm UNSUBSCRIBE");
     }
 
     @Override
     public CompletionStage<History> history(String channel, long after, int limit) {
-        return streams.history(publisher.async(), channel, after, limit)
-                .handleAsync((history, failure) -> {
-                    if (failure != null) {
-                        throw new CompletionException(new CannotSubscribe("Redis did not answer for the history", failure));
-                    }
-                    return history;
-                }, fanOut);
+        return fanOut.history(publisher.async(), channel, after, limit);
     }
 
     @Override
@@ -207,7 +125,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public long dropped() {
-        return dropped.get();
+        return fanOut.dropped();
     }
 
     @Override
@@ -223,7 +141,7 @@ public final class RedisBroker implements Broker {
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
-        fanOut.shutdown();
+        fanOut.close();
     }
 
     /** The URI without its password, for logs and errors. */

@@ -1,0 +1,130 @@
+package dev.streamrpc.broker.redis;
+
+import dev.streamrpc.broker.BrokerCallback;
+import dev.streamrpc.broker.CannotPublish;
+import dev.streamrpc.broker.CannotSubscribe;
+import dev.streamrpc.broker.EncodedMessage;
+import dev.streamrpc.broker.History;
+import dev.streamrpc.broker.PendingBytes;
+import dev.streamrpc.broker.Publication;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What both Redis brokers do beside Lettuce: one {@code redis-fanout} thread to which inbound
+ * messages, and the completion of every stage the broker returns, are handed at once (so no
+ * hub work runs on Lettuce's event loop, and each channel's order is kept); the charging of
+ * inbound and outbound bytes to the server's {@link PendingBytes}; and the stream scripts.
+ */
+final class RedisFanOut implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisFanOut.class);
+
+    private final PendingBytes pending;
+    private final RedisStreams streams;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong droppedInBurst = new AtomicLong();
+    // Unbounded in count, bounded in bytes: every queued publication is charged to pending.
+    private final ExecutorService thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+        Thread fanOut = new Thread(r, "redis-fanout");
+        fanOut.setDaemon(true);
+        return fanOut;
+    });
+
+    RedisFanOut(PendingBytes pending, RedisStreams streams) {
+        this.pending = pending;
+        this.streams = streams;
+    }
+
+    /** Runs on Lettuce's event loop: charge, hand over, return. */
+    void inbound(BrokerCallback callback, byte[] redisChannel, byte[] wire) {
+        if (!pending.tryCharge(wire.length)) {
+            dropped.incrementAndGet();
+            // The hub notices the skipped offsets and fills them in from the history; say so once per burst.
+            if (droppedInBurst.getAndIncrement() == 0) {
+                LOG.warn("Too many inbound publications waiting for fan-out; dropping them");
+            }
+            return;
+        }
+        long lost = droppedInBurst.getAndSet(0);
+        if (lost > 0) {
+            LOG.warn("Inbound fan-out resumed after dropping {} publications", lost);
+        }
+        thread.execute(() -> {
+            String channel = ChannelKeys.channelOf(redisChannel);
+            Publication publication = channel == null ? null : decode(wire);
+            if (publication == null) {
+                pending.release(wire.length);
+                LOG.debug("Ignored a Redis message that is not a StreamRPC publication");
+                return;
+            }
+            // The callback releases the frame's own bytes once fanned out; the envelope's go now.
+            pending.release(wire.length - publication.message().size());
+            callback.onPublication(channel, publication);
+        });
+    }
+
+    private static Publication decode(byte[] wire) {
+        try {
+            return RedisWireFormat.decode(wire);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Runs the publish script; the stage completes on the fan-out thread once Redis has stored it. */
+    CompletionStage<Void> publish(RedisScriptingAsyncCommands<byte[], byte[]> commands, String channel, String event,
+                                  EncodedMessage message) {
+        long charged = message.size() + event.length();
+        if (!pending.tryCharge(charged)) {
+            return CompletableFuture.failedFuture(new CannotPublish("too many publications waiting for Redis"));
+        }
+        return streams.publish(commands, channel, event, message).handleAsync((offset, failure) -> {
+            pending.release(charged);
+            if (failure != null) {
+                throw new CompletionException(new CannotPublish("Redis did not take the publication", failure));
+            }
+            return null;
+        }, thread);
+    }
+
+    /** Reads the history; the stage completes on the fan-out thread. */
+    CompletionStage<History> history(RedisScriptingAsyncCommands<byte[], byte[]> commands, String channel, long after, int limit) {
+        return refusedAs(streams.history(commands, channel, after, limit), "Redis did not answer for the history");
+    }
+
+    /** Moves a Redis command's completion to the fan-out thread; a failure becomes {@link CannotSubscribe}. */
+    <T> CompletionStage<T> refusedAs(CompletionStage<T> command, String refusal) {
+        return command.handleAsync((value, failure) -> {
+            if (failure != null) {
+                throw new CompletionException(new CannotSubscribe(refusal, failure));
+            }
+            return value;
+        }, thread);
+    }
+
+    /** The fan-out thread, for the broker's own state changes. */
+    Executor executor() {
+        return thread;
+    }
+
+    long dropped() {
+        return dropped.get();
+    }
+
+    @Override
+    public void close() {
+        thread.shutdown();
+    }
+}
