@@ -1,5 +1,6 @@
 package dev.streamrpc.broker;
 
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -62,6 +63,21 @@ public interface Broker extends AutoCloseable {
      * pending-bytes budget was spent); 0 for a broker that refuses publishers instead.
      */
     default long dropped() {
+        return 0;
+    }
+
+    /** The shards of a sharded broker (Redis Cluster), for health reports; empty otherwise. */
+    default List<Shard> shards() {
+        return List.of();
+    }
+
+    /** Channel subscriptions this broker made again by itself (after a failover, a moved slot, a reconnect). */
+    default long resubscriptions() {
+        return 0;
+    }
+
+    /** Changes of the broker's topology it noticed (Redis Cluster). */
+    default long topologyChanges() {
         return 0;
     }
 

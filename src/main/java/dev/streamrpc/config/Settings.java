@@ -31,7 +31,9 @@ import java.util.regex.PatternSyntaxException;
  * @param shutdownGrace how long shutdown waits for queued frames and close handshakes
  * @param sendPath {@code auto} (Jetty's core send path when available) or {@code jakarta} (the portable one everywhere)
  * @param broker {@code memory} or {@code redis}
- * @param redisUri where the Redis broker connects
+ * @param redisUri where the Redis broker connects; for a cluster, one or more seed nodes, comma-separated
+ * @param redisCluster whether {@code redisUri} names a Redis Cluster (sharded pub/sub)
+ * @param clusterRefresh how often the cluster broker reads the cluster's topology
  * @param brokerTimeout how long the broker may take to confirm a subscription or accept a publication
  * @param maxPendingBytes bytes of publications on their way (unacknowledged by the broker, or not yet fanned out);
  *        beyond, publishing is refused and inbound publications are dropped
@@ -60,6 +62,8 @@ public record Settings(
         String sendPath,
         String broker,
         String redisUri,
+        boolean redisCluster,
+        Duration clusterRefresh,
         Duration brokerTimeout,
         long maxPendingBytes,
         int historySize,
@@ -90,6 +94,8 @@ public record Settings(
                 read.choice("stream.send-path", "auto", "auto", "jakarta"),
                 read.choice("stream.broker", "memory", "memory", "redis"),
                 read.string("stream.redis.uri", "redis://localhost:6379"),
+                read.bool("stream.redis.cluster", false),
+                read.duration("stream.redis.cluster.refresh-period", "PT1S"),
                 read.duration("stream.broker.timeout", "PT5S"),
                 read.positiveLong("stream.max-pending-bytes", 64L << 20),
                 read.nonNegativeInt("stream.history.size", 100),

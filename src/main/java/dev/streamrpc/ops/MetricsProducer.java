@@ -73,6 +73,10 @@ public class MetricsProducer {
                 .description("Connections closed with 1008 slow consumer").register(registry);
         FunctionCounter.builder("streamrpc.broker.reconnects", hub, PubSubStats::brokerReconnects)
                 .description("Times the broker reconnected").register(registry);
+        FunctionCounter.builder("streamrpc.broker.resubscriptions", hub, PubSubStats::brokerResubscriptions)
+                .description("Channel subscriptions the broker made again by itself (failover, moved slot, reconnect)").register(registry);
+        FunctionCounter.builder("streamrpc.broker.topology.changes", hub, PubSubStats::brokerTopologyChanges)
+                .description("Redis Cluster topology changes the broker noticed").register(registry);
         FunctionCounter.builder("streamrpc.broker.inbound.dropped", hub, PubSubStats::brokerDropped)
                 .description("Inbound publications dropped because the server could not keep up").register(registry);
         Gauge.builder("streamrpc.pending.bytes", hub, PubSubStats::pendingBytes).baseUnit("bytes")

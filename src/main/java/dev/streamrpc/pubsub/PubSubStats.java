@@ -20,6 +20,12 @@ public interface PubSubStats {
     /** Times the broker reconnected since start. */
     long brokerReconnects();
 
+    /** Channel subscriptions the broker made again by itself (Redis Cluster: failovers, moved slots). */
+    long brokerResubscriptions();
+
+    /** Topology changes the broker noticed (Redis Cluster). */
+    long brokerTopologyChanges();
+
     /** Inbound publications the broker dropped because this server could not keep up. */
     long brokerDropped();
 

@@ -10,6 +10,7 @@ import dev.streamrpc.api.Publisher;
 import dev.streamrpc.broker.Broker;
 import dev.streamrpc.broker.EncodedMessage;
 import dev.streamrpc.broker.PendingBytes;
+import dev.streamrpc.broker.Shard;
 import dev.streamrpc.config.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -78,6 +80,8 @@ public class SocketsManager implements Publisher {
         @Override public long subscriptions() { return channels.patterns(); }
         @Override public long brokerReconnects() { return broker.reconnects(); }
         @Override public long brokerDropped() { return broker.dropped(); }
+        @Override public long brokerResubscriptions() { return broker.resubscriptions(); }
+        @Override public long brokerTopologyChanges() { return broker.topologyChanges(); }
         @Override public long pendingBytes() { return pending.used(); }
         @Override public long heldPublications() { return broker.heldPublications(); }
         @Override public long gapsFilled() { return channels.gapsFilled(); }
@@ -167,9 +171,14 @@ public class SocketsManager implements Publisher {
         return stats;
     }
 
-    /** The broker's state for health reports: {@code connected}, {@code reconnecting}, ... */
+    /** The broker's state for health reports: {@code connected}, {@code reconnecting}, {@code degraded}. */
     public String brokerState() {
         return broker.state();
+    }
+
+    /** The broker's shards (Redis Cluster), for health reports; empty for an unsharded broker. */
+    public List<Shard> brokerShards() {
+        return broker.shards();
     }
 
     /** True once the server has begun to shut down. */
