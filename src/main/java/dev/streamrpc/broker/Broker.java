@@ -13,8 +13,10 @@ import java.util.concurrent.CompletionStage;
  * {@link BrokerCallback} given to {@link #start}, in offset order.
  *
  * <p>No method blocks: each answers with a stage that completes when the broker has done
- * the work (or fails with {@link CannotPublish} or {@link CannotSubscribe}). Stages complete
- * on a thread that may call back into the hub (never a client library's I/O thread).
+ * the work, or fails with {@link CannotPublish} or {@link CannotSubscribe}, at the latest
+ * {@code stream.broker.timeout} after the broker's store stopped answering (the timeout is the
+ * broker's: time spent queued in this server is not the store's silence). Stages complete on a
+ * thread that may call back into the hub (never a client library's I/O thread).
  * Publications and calls for different channels may be concurrent; for one channel, the hub
  * never has more than one {@code subscribe} or {@code unsubscribe} outstanding.
  */

@@ -21,7 +21,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One channel with subscribers on this server: who holds which patterns, the channel's
@@ -38,8 +37,8 @@ import java.util.concurrent.TimeUnit;
  * <p><b>The broker subscription is a state, not a held lock.</b> The first member moves the
  * channel from NEW to SUBSCRIBING and asks the broker; members that join meanwhile wait for
  * the same confirmation, nobody blocks, and nothing is delivered until the channel is ACTIVE.
- * A broker that does not confirm within its timeout fails every waiting member with
- * {@code Cannot subscribe to channel}. After the last member leaves, the channel is
+ * A broker that refuses, or does not confirm within its timeout, fails every waiting member
+ * with {@code Cannot subscribe to channel}. After the last member leaves, the channel is
  * UNSUBSCRIBING until the broker confirms; at most one broker call is outstanding per
  * channel, so the broker sees them in order.
  *
@@ -309,8 +308,7 @@ final class Channel {
             return;
         }
         long after = Math.max(from, to - size);   // anything earlier is no longer held
-        hub.broker().history(name, after, (int) (to - after)).toCompletableFuture()
-                .orTimeout(hub.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        hub.broker().history(name, after, (int) (to - after))
                 .whenComplete((history, failure) -> {
                     if (failure != null) {
                         LOG.debug("Channel {}: could not read the history to fill offsets {} to {}", name, from + 1, to, failure);
@@ -414,8 +412,7 @@ final class Channel {
 
     private void subscribeBroker() {
         state = State.SUBSCRIBING;
-        hub.broker().subscribe(name).toCompletableFuture()
-                .orTimeout(hub.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        hub.broker().subscribe(name)
                 .whenComplete((stream, failure) -> submit(() -> subscribed(stream, failure)));
     }
 
@@ -444,8 +441,7 @@ final class Channel {
 
     private void unsubscribeBroker() {
         state = State.UNSUBSCRIBING;
-        hub.broker().unsubscribe(name).toCompletableFuture()
-                .orTimeout(hub.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        hub.broker().unsubscribe(name)
                 .whenComplete((ok, failure) -> submit(() -> unsubscribed(failure)));
     }
 

@@ -8,7 +8,6 @@ import dev.streamrpc.broker.PendingBytes;
 import dev.streamrpc.broker.Publication;
 import jakarta.json.bind.Jsonb;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -29,15 +28,13 @@ final class Channels implements BrokerCallback {
     private final LongAdder gapsFilled = new LongAdder();
     private final LongAdder gapsAnnounced = new LongAdder();
     private final Broker broker;
-    private final Duration brokerTimeout;
     private final int historySize;
     private final PendingBytes pending;
     private final Jsonb jsonb;
     private final Consumer<Object> events;
 
-    Channels(Broker broker, Duration brokerTimeout, int historySize, PendingBytes pending, Jsonb jsonb, Consumer<Object> events) {
+    Channels(Broker broker, int historySize, PendingBytes pending, Jsonb jsonb, Consumer<Object> events) {
         this.broker = broker;
-        this.brokerTimeout = brokerTimeout;
         this.historySize = historySize;
         this.pending = pending;
         this.jsonb = jsonb;
@@ -87,10 +84,6 @@ final class Channels implements BrokerCallback {
 
     Broker broker() {
         return broker;
-    }
-
-    Duration brokerTimeout() {
-        return brokerTimeout;
     }
 
     int historySize() {

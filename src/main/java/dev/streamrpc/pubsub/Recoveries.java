@@ -11,7 +11,6 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
 import java.io.ByteArrayInputStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -31,16 +29,14 @@ import java.util.concurrent.atomic.LongAdder;
 final class Recoveries {
 
     private final Broker broker;
-    private final Duration timeout;
     private final int historySize;
     private final int maxRecovery;
     private final long maxBytes;
     private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
 
     /** @param maxBytes the most bytes of recovered publications one reply may carry (it must fit the connection's outbox) */
-    Recoveries(Broker broker, Duration timeout, int historySize, int maxRecovery, long maxBytes) {
+    Recoveries(Broker broker, int historySize, int maxRecovery, long maxBytes) {
         this.broker = broker;
-        this.timeout = timeout;
         this.historySize = historySize;
         this.maxRecovery = maxRecovery;
         this.maxBytes = maxBytes;
@@ -61,15 +57,13 @@ final class Recoveries {
         if (missed > historySize) {
             return done(Recovery.lost(Recovery.TRIMMED));
         }
-        return broker.history(channel, since.offset(), (int) missed).toCompletableFuture()
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        return broker.history(channel, since.offset(), (int) missed)
                 .thenApply(history -> count(select(history, pattern, since, position)));
     }
 
     /** Whether a position of the current epoch is at or before the stream's last publication (the broker's, not this server's). */
     CompletionStage<Boolean> reached(String channel, StreamPosition since) {
-        return broker.history(channel, since.offset(), 0).toCompletableFuture()
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        return broker.history(channel, since.offset(), 0)
                 .thenApply(history -> !history.state().epoch().equals(since.epoch()) || since.offset() <= history.state().offset());
     }
 

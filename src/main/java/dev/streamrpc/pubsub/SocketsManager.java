@@ -104,10 +104,10 @@ public class SocketsManager implements Publisher {
     void start(Consumer<Object> lifecycle, ChannelAuthorizer authorizer) {
         this.lifecycle = lifecycle;
         this.authorizer = authorizer;
-        this.channels = new Channels(broker, settings.brokerTimeout(), settings.historySize(), pending, jsonb, this::fire);
+        this.channels = new Channels(broker, settings.historySize(), pending, jsonb, this::fire);
         // A recovery's reply may take a connection's outbox past its limit once (the outbox lets
         // one reply do so); twice the limit covers what a slow consumer loses when it is closed.
-        this.recoveries = new Recoveries(broker, settings.brokerTimeout(), settings.historySize(),
+        this.recoveries = new Recoveries(broker, settings.historySize(),
                 settings.historyMaxRecovery(), 2 * settings.maxQueuedBytes());
         broker.start(channels);
     }
@@ -144,8 +144,7 @@ public class SocketsManager implements Publisher {
     public CompletionStage<Void> publish(String channel, String event, Object data) {
         String name = checkPublishable(channel, event);
         EncodedMessage message = EncodedMessage.of(jsonb.toJson(new Frames.Message(channel, name, data == null ? JsonValue.NULL : data)));
-        return broker.publish(channel, name, message).toCompletableFuture()
-                .orTimeout(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        return broker.publish(channel, name, message)
                 .handle((ok, failure) -> {
                     if (failure != null) {
                         LOG.debug("The broker did not take a publication to {}", channel, failure);

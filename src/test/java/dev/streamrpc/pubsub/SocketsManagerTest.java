@@ -8,6 +8,7 @@ import dev.streamrpc.api.ConnectionChannels;
 import dev.streamrpc.api.ErrorTexts;
 import dev.streamrpc.broker.Broker;
 import dev.streamrpc.broker.BrokerCallback;
+import dev.streamrpc.broker.CannotSubscribe;
 import dev.streamrpc.broker.EncodedMessage;
 import dev.streamrpc.broker.History;
 import dev.streamrpc.broker.StreamState;
@@ -166,8 +167,9 @@ class SocketsManagerTest {
     }
 
     @Test
-    void aBrokerThatNeverConfirmsFailsTheSubscribeAndHoldsNobodyUp() {
-        broker.held.put("stuck", new CompletableFuture<>());   // never answered
+    void aSubscriptionTheBrokerRefusesFailsAndHoldsNobodyUpWhileItWaits() {
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        broker.held.put("stuck", answer);
         RecordingSubscriber subscriber = new RecordingSubscriber("s");
         ConnectionChannels channels = join(subscriber);
 
@@ -178,6 +180,7 @@ class SocketsManagerTest {
         publish("free", "e", 1);
         assertThat(subscriber.received).hasSize(1);
 
+        answer.completeExceptionally(new CannotSubscribe("timed out"));   // as Redis's command timeout does
         assertThatThrownBy(pending::join).hasCauseInstanceOf(ChannelException.class)
                 .cause().hasMessage(ErrorTexts.CANNOT_SUBSCRIBE);
         assertThat(channels.subscriptions()).isEqualTo(Map.of("free", List.of("*")));
