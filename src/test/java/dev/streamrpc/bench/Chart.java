@@ -10,101 +10,69 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
-/** The benchmark chart, drawn with Java2D: no plotting library needed. */
+/** The benchmark chart, drawn with Java2D: six figures, a bar per server at its median, a whisker from its lowest to its highest round. */
 final class Chart {
 
-    private static final Color STREAMRPC = new Color(59, 91, 219);
-    private static final Color FLOOR = new Color(134, 142, 150);
-    private static final int WIDTH = 1500;
-    private static final int HEIGHT = 520;
+    private static final List<Color> COLORS = List.of(new Color(59, 91, 219), new Color(134, 142, 150), new Color(230, 119, 0));
+    private static final int PANEL_WIDTH = 500;
+    private static final int PANEL_HEIGHT = 420;
 
     private Chart() {
     }
 
-    static void write(BenchRunner.Report report, Path file) throws IOException {
+    static void write(Report report, Path file) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        BufferedImage image = new BufferedImage(3 * PANEL_WIDTH, 2 * PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
-        g.fillRect(0, 0, WIDTH, HEIGHT);
-        bars(g, 40, "fanout deliveries/s (median)", report.fanout("StreamRPC", Load.Fanout::perSecond),
-                report.fanout("floor", Load.Fanout::perSecond));
-        Load.Fanout a = report.fixedAt("StreamRPC", 20_000);
-        Load.Fanout b = report.fixedAt("floor", 20_000);
-        bars(g, 540, "p99 latency (ms) at 20,000 deliveries/s", a == null ? 0 : a.p99(), b == null ? 0 : b.p99());
-        curve(g, 1040, report);
+        g.fillRect(0, 0, image.getWidth(), image.getHeight());
+        panel(g, 0, 0, "fanout deliveries/s", s -> report.fanout(s, Load.Fanout::perSecond));
+        panel(g, 1, 0, "fanout server CPU per delivery (µs)", s -> report.fanout(s, Load.Fanout::serverCpuMicrosPerDelivery));
+        panel(g, 2, 0, "echo calls/s", s -> report.rpc(s, Load.Rpc::perSecond));
+        panel(g, 0, 1, "echo latency p99 (ms)", s -> report.rpc(s, Load.Rpc::p99));
+        panel(g, 1, 1, "RSS per idle subscribed connection (KiB)", s -> report.idle(s, Load.Idle::rssKibPerConnection));
+        panel(g, 2, 1, "subscribe storm, subscribes/s", s -> report.idle(s, Load.Idle::subscribesPerSecond));
         g.dispose();
         ImageIO.write(image, "png", file.toFile());
     }
 
-    private static void bars(Graphics2D g, int x, String title, double streamrpc, double floor) {
-        title(g, x, title);
-        double max = Math.max(1e-9, Math.max(streamrpc, floor)) * 1.15;
-        int base = HEIGHT - 70;
-        int height = base - 90;
-        double[] values = {streamrpc, floor};
-        Color[] colors = {STREAMRPC, FLOOR};
-        String[] names = {"StreamRPC", "floor"};
-        for (int i = 0; i < 2; i++) {
-            int barHeight = (int) (height * values[i] / max);
-            int left = x + 60 + i * 180;
-            g.setColor(colors[i]);
-            g.fillRect(left, base - barHeight, 120, barHeight);
-            g.setColor(Color.DARK_GRAY);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
-            g.drawString(String.format(values[i] >= 100 ? "%,.0f" : "%.2f", values[i]), left + 10, base - barHeight - 8);
-            g.drawString(names[i], left + 20, base + 22);
-        }
-        g.drawLine(x + 40, base, x + 440, base);
-    }
-
-    private static void curve(Graphics2D g, int x, BenchRunner.Report report) {
-        title(g, x, "p99 latency (ms) against offered deliveries/s");
-        int left = x + 50;
-        int right = x + 440;
-        int base = HEIGHT - 70;
-        int top = 90;
-        double maxRate = 0;
-        double maxLatency = 0;
-        for (Load.Fanout f : report.fixed) {
-            maxRate = Math.max(maxRate, f.offered());
-            maxLatency = Math.max(maxLatency, f.p99());
-        }
-        maxRate *= 1.1;
-        maxLatency = Math.max(1e-9, maxLatency * 1.15);
-        g.setColor(Color.DARK_GRAY);
-        g.drawLine(left, base, right, base);
-        g.drawLine(left, base, left, top);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.drawString(String.format("%.0f ms", maxLatency), left - 45, top + 4);
-        g.drawString(String.format("%,.0f/s", maxRate), right - 50, base + 20);
-        for (String server : List.of("StreamRPC", "floor")) {
-            g.setColor(server.equals("floor") ? FLOOR : STREAMRPC);
-            g.setStroke(new BasicStroke(3));
-            int[] previous = null;
-            for (Load.Fanout f : report.fixed.stream().filter(r -> r.server().equals(server)).toList()) {
-                int px = left + (int) ((right - left) * f.offered() / maxRate);
-                int py = base - (int) ((base - top) * f.p99() / maxLatency);
-                g.fillOval(px - 5, py - 5, 10, 10);
-                if (previous != null) {
-                    g.drawLine(previous[0], previous[1], px, py);
-                }
-                previous = new int[] {px, py};
-            }
-        }
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-        g.setColor(STREAMRPC);
-        g.drawString("● StreamRPC", left + 10, base + 45);
-        g.setColor(FLOOR);
-        g.drawString("● floor", left + 140, base + 45);
-    }
-
-    private static void title(Graphics2D g, int x, String title) {
+    private static void panel(Graphics2D g, int column, int line, String title, Function<String, Report.Spread> figure) {
+        int x = column * PANEL_WIDTH;
+        int base = (line + 1) * PANEL_HEIGHT - 60;
+        int top = line * PANEL_HEIGHT + 90;
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 17));
-        g.drawString(title, x + 20, 45);
+        g.drawString(title, x + 20, line * PANEL_HEIGHT + 40);
+        List<Report.Spread> spreads = Report.SERVERS.stream().map(figure).toList();
+        double max = spreads.stream().mapToDouble(s -> Double.isNaN(s.max()) ? 0 : s.max()).max().orElse(0) * 1.1;
+        max = Math.max(max, 1e-9);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+        for (int i = 0; i < spreads.size(); i++) {
+            Report.Spread spread = spreads.get(i);
+            int left = x + 40 + i * 150;
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(Report.SERVERS.get(i), left + 10, base + 22);
+            if (Double.isNaN(spread.median())) {
+                g.drawString("not run", left + 20, base - 10);
+                continue;
+            }
+            int height = (int) ((base - top) * spread.median() / max);
+            g.setColor(COLORS.get(i));
+            g.fillRect(left, base - height, 110, height);
+            g.setColor(Color.BLACK);
+            g.setStroke(new BasicStroke(2));
+            int low = base - (int) ((base - top) * spread.min() / max);
+            int high = base - (int) ((base - top) * spread.max() / max);
+            g.drawLine(left + 55, low, left + 55, high);
+            g.drawLine(left + 45, low, left + 65, low);
+            g.drawLine(left + 45, high, left + 65, high);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(String.format(spread.median() >= 100 ? "%,.0f" : "%.2f", spread.median()), left + 5, high - 8);
+        }
+        g.drawLine(x + 30, base, x + PANEL_WIDTH - 30, base);
     }
 }

@@ -4,50 +4,102 @@ import dev.streamrpc.testing.CoreConnection;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.core.Configuration;
-import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
 import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
- * The load generator: the fanout, rpc and conns scenarios against a URL, on Jetty's core
- * WebSocket client with a small thread pool. Every result carries the generator's own CPU
- * time, so a reader can tell whether the generator was the bottleneck.
+ * The load generator: the fanout, rpc and idle-connection scenarios against one server, on
+ * Jetty's core WebSocket client with a small thread pool, in whichever protocol the server
+ * speaks ({@link Wire}). Every result carries the generator's own CPU time, so a reader can
+ * tell whether the generator was the bottleneck.
  */
 final class Load implements AutoCloseable {
 
+    /** Times sent in frames are nanoseconds since the generator started: small enough for a JavaScript number. */
+    private static final long ORIGIN = System.nanoTime();
     private static final byte[] T_KEY = "\"t\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] ID_KEY = "\"id\":".getBytes(StandardCharsets.US_ASCII);
+    /** The data of a fanout message, {"t":…,"pad":"…"}, is about 128 bytes. */
     private static final String PAD = "x".repeat(100);
+    private static final String ECHO = "{\"pad\":\"" + PAD + "\"}";
+    private static final int HANDSHAKES_IN_FLIGHT = 256;
+    /** The id of the subscription a link makes as it opens; other requests use other ids. */
+    private static final long OPENING_SUBSCRIBE = 0;
 
-    record Fanout(String server, int subscribers, int messages, double offered, long deliveries, long lost, double seconds,
-                  double perSecond, double p50, double p90, double p99, double max, double serverCpuMicrosPerDelivery,
-                  double clientCpuSeconds) {
+    record Fanout(String server, int round, int subscribers, int messages, double offered, long deliveries, long lost,
+                  long errors, double seconds, double perSecond, double p50, double p90, double p99, double max,
+                  double serverCpuMicrosPerDelivery, double clientCpuSeconds) {
+
+        double clientCpuMicrosPerDelivery() {
+            return clientCpuSeconds * 1e6 / Math.max(1, deliveries);
+        }
     }
 
-    record Rpc(String server, int connections, double seconds, long calls, double perSecond, double p50, double p99,
-               double clientCpuSeconds) {
+    record Rpc(String server, int round, int connections, double seconds, long calls, long errors, double perSecond,
+               double p50, double p99, double clientCpuSeconds) {
     }
 
-    record Conns(String server, int wanted, int connected, long reached, double rssKibPerConnection,
-                 double heapKibPerConnection) {
+    /**
+     * Idle subscribed connections on a fresh server, then the subscribe storm on them. Memory is
+     * the growth from the fresh server's (heap: after a full GC; NaN for Node). {@code subscribes}
+     * counts the storm's replies, {@code errors} those of them that refused.
+     */
+    record Idle(String server, int round, int wanted, int connected, double openSeconds, double rssKibPerConnection,
+                double heapKibPerConnection, long subscribes, long errors, double stormSeconds, long reached) {
+
+        double openPerSecond() {
+            return connected / openSeconds;
+        }
+
+        /** Confirmed subscriptions per second. */
+        double subscribesPerSecond() {
+            return (subscribes - errors) / stormSeconds;
+        }
+    }
+
+    /** The error replies of one scenario: how many, and the first one's text, which goes to the log. */
+    private static final class ErrorReplies {
+        private final AtomicLong count = new AtomicLong();
+        private final AtomicReference<String> first = new AtomicReference<>();
+
+        void add(ByteBuffer frame) {
+            count.incrementAndGet();
+            first.compareAndSet(null, StandardCharsets.UTF_8.decode(frame.duplicate()).toString());
+        }
+
+        /** The count; the first error is logged when there was one. */
+        long count(String server, String scenario) {
+            if (count.get() > 0) {
+                System.err.printf("[bench] %s, %s: %d error replies, the first: %s%n", server, scenario, count.get(), first.get());
+            }
+            return count.get();
+        }
+    }
+
+    /** Links that opened (and subscribed, when asked), and how long that took. */
+    private record Opened(List<Link> links, double seconds) {
+        void close() {
+            links.forEach(Link::close);
+        }
     }
 
     private final WebSocketCoreClient client;
     private final Configuration.ConfigurationCustomizer configuration = new Configuration.ConfigurationCustomizer();
 
     Load() throws Exception {
+        // Idle connections must outlive the slowest scenario.
         configuration.setIdleTimeout(Duration.ofMinutes(30));
         QueuedThreadPool threads = new QueuedThreadPool(8, 2);
         threads.setName("load");
@@ -59,161 +111,239 @@ final class Load implements AutoCloseable {
         client.start();
     }
 
-    CoreConnection connect(URI uri, java.util.function.Consumer<ByteBuffer> onText) throws Exception {
-        CoreConnection conn = new CoreConnection(onText);
-        CoreClientUpgradeRequest request = CoreClientUpgradeRequest.from(client, uri, conn);
-        // Idle connections must outlive the slowest scenario (19,000 connections take a while to open).
-        request.setConfiguration(configuration);
-        client.connect(request).get(30, TimeUnit.SECONDS);
-        return conn;
+    static long now() {
+        return System.nanoTime() - ORIGIN;
     }
 
     /** S subscribers, one publisher; {@code rate} deliveries per second, or 0 for full speed with {@code window} in flight. */
-    Fanout fanout(String server, URI subscribeTo, URI publishTo, long pid, int subscribers, int messages, int window, double rate)
-            throws Exception {
+    Fanout fanout(Servers.Running subscribeTo, Servers.Running publishTo, int round, int subscribers, int messages, int window,
+                  double rate) throws Exception {
         Histogram latency = new Histogram();
         AtomicLong received = new AtomicLong();
         AtomicLong last = new AtomicLong();
-        CountDownLatch subscribed = new CountDownLatch(subscribers);
-        List<CoreConnection> conns = new ArrayList<>();
-        for (int i = 0; i < subscribers; i++) {
-            boolean[] ready = {false};
-            CoreConnection conn = connect(subscribeTo, frame -> {
-                if (!ready[0]) {
-                    ready[0] = true;
-                    subscribed.countDown();
-                    return;
-                }
-                long now = System.nanoTime();
+        ErrorReplies errors = new ErrorReplies();
+        Opened subscribed = open(subscribeTo, subscribers, "bench", new Link.Listener() {
+            @Override
+            public void reply(Link link, long id, ByteBuffer error) {
+                // Subscribers ask nothing but their opening subscription.
+            }
+
+            @Override
+            public void message(ByteBuffer frame) {
+                long now = now();
                 latency.record(now - CoreConnection.number(frame, T_KEY));
                 received.incrementAndGet();
                 last.accumulateAndGet(now, Math::max);
-            });
-            conn.send("{\"id\":0,\"method\":\"subscribe\",\"payload\":{\"channel\":\"bench\"}}");
-            conns.add(conn);
-        }
-        if (!subscribed.await(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("subscribers did not all subscribe");
+            }
+        });
+        if (subscribed.links().size() < subscribers) {
+            subscribed.close();
+            throw new IllegalStateException(subscribeTo.name() + ": only " + subscribed.links().size() + " subscribers of " + subscribers);
         }
         Semaphore inFlight = new Semaphore(window);
-        CoreConnection publisher = connect(publishTo, frame -> inFlight.release());
-        conns.add(publisher);
-        long cpu0 = Proc.cpuNanos(pid);
+        Link publisher = openOne(publishTo, (link, id, error) -> {
+            if (error != null) {
+                errors.add(error);
+            }
+            inFlight.release();
+        });
+        long cpu0 = Proc.cpuNanos(subscribeTo.pid());
         long self0 = Proc.selfCpuNanos();
-        long start = System.nanoTime();
+        long start = now();
         long interval = rate > 0 ? (long) (1e9 * subscribers / rate) : 0;
         for (int i = 0; i < messages; i++) {
             if (interval > 0) {
                 long due = start + i * interval;
-                while (System.nanoTime() < due) {
-                    LockSupport.parkNanos(Math.min(200_000, due - System.nanoTime()));
+                while (now() < due) {
+                    LockSupport.parkNanos(Math.min(200_000, due - now()));
                 }
             } else {
                 inFlight.acquire();
             }
-            publisher.send("{\"id\":" + i + ",\"method\":\"publish\",\"payload\":{\"channel\":\"bench\",\"data\":{\"t\":"
-                    + System.nanoTime() + ",\"pad\":\"" + PAD + "\"}}}");
+            publisher.request(i, "publish", "{\"channel\":\"bench\",\"data\":{\"t\":" + now() + ",\"pad\":\"" + PAD + "\"}}");
         }
         long expected = (long) subscribers * messages;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (received.get() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        Thread.sleep(200);
+        waitFor(() -> received.get() >= expected, 120);
+        Thread.sleep(200); // anything delivered twice would arrive now
         double seconds = (last.get() - start) / 1e9;
-        long cpu = Proc.cpuNanos(pid) - cpu0;
+        long cpu = Proc.cpuNanos(subscribeTo.pid()) - cpu0;
         double self = (Proc.selfCpuNanos() - self0) / 1e9;
-        conns.forEach(CoreConnection::close);
+        publisher.close();
+        subscribed.close();
         long got = received.get();
-        return new Fanout(server, subscribers, messages, rate, got, expected - got, seconds, got / seconds,
-                latency.percentileMillis(0.5), latency.percentileMillis(0.9), latency.percentileMillis(0.99),
+        return new Fanout(subscribeTo.name(), round, subscribers, messages, rate, got, expected - got,
+                errors.count(subscribeTo.name(), "fanout"), seconds,
+                got / seconds, latency.percentileMillis(0.5), latency.percentileMillis(0.9), latency.percentileMillis(0.99),
                 latency.percentileMillis(1.0), cpu / 1e3 / Math.max(1, got), self);
     }
 
-    /** C connections doing echo back to back for {@code seconds}. */
-    Rpc rpc(String server, URI uri, int connections, double seconds) throws Exception {
+    /** C connections calling echo back to back for {@code seconds}; a call's id is the time it was sent. */
+    Rpc rpc(Servers.Running server, int round, int connections, double seconds) throws Exception {
         Histogram latency = new Histogram();
         AtomicLong calls = new AtomicLong();
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        List<CoreConnection> conns = new ArrayList<>();
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        String payload = ",\"method\":\"echo\",\"payload\":{\"pad\":\"" + PAD + "\"}}";
+        ErrorReplies errors = new ErrorReplies();
+        AtomicLong end = new AtomicLong(Long.MAX_VALUE);
+        CountDownLatch finished = new CountDownLatch(connections);
+        Opened opened = open(server, connections, null, (link, id, error) -> {
+            long now = now();
+            latency.record(now - id);
+            calls.incrementAndGet();
+            if (error != null) {
+                errors.add(error);
+            }
+            if (now < end.get()) {
+                link.request(now(), "echo", ECHO);
+            } else {
+                finished.countDown();
+            }
+        });
         long self0 = Proc.selfCpuNanos();
-        for (int c = 0; c < connections; c++) {
-            CompletableFuture<Void> finished = new CompletableFuture<>();
-            done.add(finished);
-            CoreConnection[] self = new CoreConnection[1];
-            self[0] = connect(uri, frame -> {
-                long now = System.nanoTime();
-                latency.record(now - CoreConnection.number(frame, ID_KEY));
-                calls.incrementAndGet();
-                if (now < end) {
-                    self[0].send("{\"id\":" + System.nanoTime() + payload);
-                } else {
-                    finished.complete(null);
-                }
-            });
-            conns.add(self[0]);
+        long start = now();
+        end.set(start + (long) (seconds * 1e9));
+        for (Link link : opened.links()) {
+            link.request(now(), "echo", ECHO);
         }
-        long start = System.nanoTime();
-        for (CoreConnection conn : conns) {
-            conn.send("{\"id\":" + System.nanoTime() + payload);
+        if (!finished.await((long) seconds + 30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(server.name() + ": " + finished.getCount() + " echo connections stalled");
         }
-        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get((long) seconds + 30, TimeUnit.SECONDS);
-        double elapsed = (System.nanoTime() - start) / 1e9;
+        double elapsed = (now() - start) / 1e9;
         double self = (Proc.selfCpuNanos() - self0) / 1e9;
-        conns.forEach(CoreConnection::close);
-        return new Rpc(server, connections, elapsed, calls.get(), calls.get() / elapsed,
+        opened.close();
+        return new Rpc(server.name(), round, connections, elapsed, calls.get(), errors.count(server.name(), "rpc"),
+                calls.get() / elapsed,
                 latency.percentileMillis(0.5), latency.percentileMillis(0.99), self);
     }
 
-    /** N idle subscribed connections: memory per connection, and whether one publish reaches them all. */
-    Conns conns(String server, URI uri, long pid, int wanted) throws Exception {
-        long rss0 = Proc.rss(pid);
-        long heap0 = Proc.heapAfterGc(pid);
+    /**
+     * N connections each subscribed to one channel, opened as fast as the server takes them;
+     * their memory; then the subscribe storm: every connection subscribes to {@code channelsEach}
+     * channels of its own at once, as clients do after a restart; last, one publish on the
+     * shared channel shows they are all still there.
+     */
+    Idle idle(Servers.Running server, int round, int wanted, int channelsEach) throws Exception {
         AtomicLong reached = new AtomicLong();
-        List<CoreConnection> conns = new ArrayList<>();
-        CountDownLatch subscribed = new CountDownLatch(wanted);
-        Semaphore opening = new Semaphore(256);
-        for (int i = 0; i < wanted; i++) {
-            opening.acquire();
-            boolean[] ready = {false};
-            CoreConnection conn;
-            try {
-                conn = connect(uri, frame -> {
-                    if (!ready[0]) {
-                        ready[0] = true;
-                        subscribed.countDown();
-                        opening.release();
-                    } else {
-                        reached.incrementAndGet();
-                    }
-                });
-            } catch (Exception e) {
-                System.err.println("conns: stopped at " + i + " connections: " + e);
-                opening.release();
-                break;
+        AtomicLong replies = new AtomicLong();
+        ErrorReplies errors = new ErrorReplies();
+        AtomicLong lastReply = new AtomicLong();
+        Proc.awaitQuiet(server.pid());
+        long heap0 = server.jvm() ? Proc.heapAfterGc(server.pid()) : 0;
+        long rss0 = Proc.rss(server.pid());
+        Opened opened = open(server, wanted, "idle", new Link.Listener() {
+            @Override
+            public void reply(Link link, long id, ByteBuffer error) {
+                if (error != null) {
+                    errors.add(error);
+                }
+                lastReply.accumulateAndGet(now(), Math::max);
+                replies.incrementAndGet();
             }
-            conn.send("{\"id\":0,\"method\":\"subscribe\",\"payload\":{\"channel\":\"idle\"}}");
-            conns.add(conn);
+
+            @Override
+            public void message(ByteBuffer frame) {
+                reached.incrementAndGet();
+            }
+        });
+        int connected = opened.links().size();
+        Thread.sleep(1000); // what the server allocates lazily after the handshakes is part of a connection's cost
+        double rss = (Proc.rss(server.pid()) - rss0) / 1024.0 / Math.max(1, connected);
+        double heap = server.jvm() ? (Proc.heapAfterGc(server.pid()) - heap0) / 1024.0 / Math.max(1, connected) : Double.NaN;
+
+        long start = now();
+        int i = 0;
+        for (Link link : opened.links()) {
+            for (int k = 1; k <= channelsEach; k++) {
+                link.request(k, "subscribe", "{\"channel\":\"s" + i + "-" + k + "\"}");
+            }
+            i++;
         }
-        int connected = conns.size();
-        if (!subscribed.await(120, TimeUnit.SECONDS)) {
-            System.err.println("conns: " + subscribed.getCount() + " subscriptions unanswered");
-        }
-        Thread.sleep(1000);
-        long rss = Proc.rss(pid) - rss0;
-        long heap = Proc.heapAfterGc(pid) - heap0;
-        CoreConnection publisher = connect(uri, frame -> { });
-        publisher.send("{\"id\":1,\"method\":\"publish\",\"payload\":{\"channel\":\"idle\",\"data\":{\"t\":0}}}");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (reached.get() < connected && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        long expected = (long) connected * channelsEach;
+        waitFor(() -> replies.get() >= expected, 600);
+        double stormSeconds = (lastReply.get() - start) / 1e9;
+
+        Link publisher = openOne(server, (link, id, error) -> { });
+        publisher.request(1, "publish", "{\"channel\":\"idle\",\"data\":{\"t\":0}}");
+        waitFor(() -> reached.get() >= connected, 60);
         publisher.close();
-        conns.forEach(CoreConnection::close);
-        return new Conns(server, wanted, connected, reached.get(), rss / 1024.0 / Math.max(1, connected),
-                heap / 1024.0 / Math.max(1, connected));
+        opened.close();
+        return new Idle(server.name(), round, wanted, connected, opened.seconds(), rss, heap, replies.get(),
+                errors.count(server.name(), "subscribe storm"),
+                stormSeconds, reached.get());
+    }
+
+    /**
+     * Opens N links with up to 256 handshakes in flight; with a channel, each subscribes to it
+     * and counts as open once that is confirmed. Stops at the first failure (a server or the
+     * file-descriptor limit refusing more) and returns what opened.
+     */
+    private Opened open(Servers.Running server, int wanted, String channel, Link.Listener listener) throws InterruptedException {
+        Semaphore handshakes = new Semaphore(HANDSHAKES_IN_FLIGHT);
+        CountDownLatch settled = new CountDownLatch(wanted);
+        Queue<Link> links = new ConcurrentLinkedQueue<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Link.Listener opening = channel == null ? listener : new Link.Listener() {
+            @Override
+            public void reply(Link link, long id, ByteBuffer error) {
+                if (id != OPENING_SUBSCRIBE) {
+                    listener.reply(link, id, error);
+                    return;
+                }
+                if (error != null) {
+                    failure.compareAndSet(null, new IllegalStateException("subscribe refused: "
+                            + StandardCharsets.UTF_8.decode(error.duplicate())));
+                    link.close();
+                } else {
+                    links.add(link);
+                }
+                handshakes.release();
+                settled.countDown();
+            }
+
+            @Override
+            public void message(ByteBuffer frame) {
+                listener.message(frame);
+            }
+        };
+        long start = System.nanoTime();
+        int attempted = 0;
+        while (attempted < wanted && failure.get() == null) {
+            handshakes.acquire();
+            attempted++;
+            Link.open(client, configuration, server.uri(), server.wire(), opening).whenComplete((link, error) -> {
+                if (error != null) {
+                    failure.compareAndSet(null, error);
+                } else if (channel != null) {
+                    link.request(OPENING_SUBSCRIBE, "subscribe", "{\"channel\":\"" + channel + "\"}");
+                    return; // settled by the reply
+                } else {
+                    links.add(link);
+                }
+                handshakes.release();
+                settled.countDown();
+            });
+        }
+        for (int unattempted = attempted; unattempted < wanted; unattempted++) {
+            settled.countDown();
+        }
+        if (!settled.await(120, TimeUnit.SECONDS)) {
+            failure.compareAndSet(null, new IllegalStateException(settled.getCount() + " links unsettled after 120 s"));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (failure.get() != null) {
+            System.err.println("[bench] " + server.name() + ": opened " + links.size() + " of " + wanted + ": " + failure.get());
+        }
+        return new Opened(List.copyOf(links), seconds);
+    }
+
+    private Link openOne(Servers.Running server, Link.Listener listener) throws Exception {
+        return Link.open(client, configuration, server.uri(), server.wire(), listener).get(30, TimeUnit.SECONDS);
+    }
+
+    /** Polls a condition of the load (not of a test) until it holds or the time is up. */
+    private static void waitFor(BooleanSupplier condition, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
     }
 
     @Override
