@@ -311,7 +311,7 @@ final class Channel {
         hub.broker().history(name, after, (int) (to - after))
                 .whenComplete((history, failure) -> {
                     if (failure != null) {
-                        LOG.debug("Channel {}: could not read the history to fill offsets {} to {}", name, from + 1, to, failure);
+                        LOG.warn("Channel {}: could not read the history to fill offsets {} to {}: {}", name, from + 1, to, rootCause(failure).toString());
                     }
                     submit(() -> filled(from, to, failure == null ? history : null));
                 });

@@ -83,6 +83,8 @@ public final class RedisClusterBroker implements Broker {
     /** Wanted channels whose subscribe-again has not been confirmed yet. */
     private final Set<String> retrying = ConcurrentHashMap.newKeySet();
     private final Set<String> connectedAddresses = ConcurrentHashMap.newKeySet();
+    /** Node addresses whose connection went down at least once: their next activation is a reconnect. */
+    private final Set<String> lostAddresses = ConcurrentHashMap.newKeySet();
     private final AtomicLong resubscriptions = new AtomicLong();
     private final AtomicLong topologyChanges = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -126,9 +128,13 @@ public final class RedisClusterBroker implements Broker {
             } else if (event instanceof ConnectionActivatedEvent activated) {
                 String address = address(activated.remoteAddress());
                 connectedAddresses.add(address);
-                resubscribeOn(address);
+                if (lostAddresses.remove(address)) {
+                    resubscribeOn(address);
+                }
             } else if (event instanceof ConnectionDeactivatedEvent deactivated) {
-                connectedAddresses.remove(address(deactivated.remoteAddress()));
+                String address = address(deactivated.remoteAddress());
+                connectedAddresses.remove(address);
+                lostAddresses.add(address);
             }
         });
         try {
@@ -163,7 +169,7 @@ public final class RedisClusterBroker implements Broker {
                 String name = ChannelKeys.channelOf(channel);
                 // Unsolicited when the channel is still wanted: its slot moved; follow it.
                 if (name != null && wanted.contains(name) && node.getNodeId().equals(confirmed.get(name))) {
-                    resubscribe(name, "sunsubscribe");
+                    resubscribe(name, "sunsubscribe", true);
                 }
             }
         });
@@ -205,30 +211,36 @@ public final class RedisClusterBroker implements Broker {
         confirmed.forEach((channel, node) -> {
             RedisClusterNode owner = client.getPartitions().getMasterBySlot(SlotHash.getSlot(ChannelKeys.of(channel).pubsub()));
             if (owner == null || !owner.getNodeId().equals(node)) {
-                resubscribe(channel, "topology");
+                resubscribe(channel, "topology", true);
             }
         });
     }
 
-    /** Lettuce reconnected to a node: its own re-subscribe can lose channels of several slots, so do it per channel. */
+    /**
+     * Lettuce reconnected to a node: its own re-subscribe can lose channels of several slots,
+     * so do it per channel. The node is still the owner, so its messages keep being taken.
+     */
     private void resubscribeOn(String address) {
         confirmed.forEach((channel, node) -> {
             RedisClusterNode confirming = client.getPartitions().getPartitionByNodeId(node);
             if (confirming != null && address.equals(confirming.getUri().getHost() + ":" + confirming.getUri().getPort())) {
-                resubscribe(channel, "reconnect");
+                resubscribe(channel, "reconnect", false);
             }
         });
     }
 
     private void retryPending() {
-        retrying.forEach(channel -> resubscribe(channel, "retry"));
+        retrying.forEach(channel -> resubscribe(channel, "retry", false));
     }
 
-    private void resubscribe(String channel, String reason) {
+    /** @param elsewhere whether the confirming node no longer has the channel (its messages are then not taken) */
+    private void resubscribe(String channel, String reason, boolean elsewhere) {
         if (!wanted.contains(channel)) {
             return;
         }
-        confirmed.remove(channel);
+        if (elsewhere) {
+            confirmed.remove(channel);
+        }
         retrying.add(channel);
         resubscriptions.incrementAndGet();
         LOG.debug("Subscribing channel {} again ({})", channel, reason);

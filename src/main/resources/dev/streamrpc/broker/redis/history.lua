@@ -3,11 +3,15 @@
 -- so that every server reports the same epoch for it until it is lost again.
 -- KEYS: meta hash, history stream
 -- ARGV: epoch to use if the stream has none, offset after which to read, most entries (0: none), TTL in ms
+-- The same failover check as the publish script's.
+local info = redis.call('INFO', 'replication')
+local replid = string.match(info, 'master_replid:(%w+)')
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
-if not epoch then
+local writer = redis.call('HGET', KEYS[1], 'replid')
+if not epoch or writer == string.match(info, 'master_replid2:(%w+)') then
   epoch = ARGV[1]
-  redis.call('HSET', KEYS[1], 'epoch', epoch)
-  redis.call('DEL', KEYS[2])
+  redis.call('DEL', KEYS[1], KEYS[2])
+  redis.call('HSET', KEYS[1], 'epoch', epoch, 'replid', replid)
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
 end
 local offset = redis.call('HGET', KEYS[1], 'offset') or '0'
