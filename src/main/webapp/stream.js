@@ -4,14 +4,17 @@
 //   const c = connect("ws://localhost:8080/stream", { timeout: 10000 });
 //   c.addEventListener("open", () => ...);            // also "close" and "reconnecting"
 //   const reply = await c.rpc("echo", { hi: 1 }, { timeout: 5000 });
-//   const sub = await c.subscribe("prices", "trade.*", (msg) => ...);
+//   const sub = await c.subscribe("prices", "trade.*", (msg) => ...);   // msg.offset: its place in the channel
+//   sub.on("lost", ({ reason }) => ...);               // messages missed for good, see Subscription
 //   await sub.unsubscribe();
 //   await c.publish("prices", "trade.btc", { price: 1 });
 //   c.close();
 //
 // After a dropped connection it reconnects with exponential backoff and jitter and restores
-// every active subscription. Calls made while disconnected wait in a bounded queue
-// (whenDisconnected: "queue", the default) or fail at once ("reject").
+// every active subscription. Each channel resumes where it left off (protocol version 2): the
+// handlers get what was published meanwhile, in order and once, before the live messages, or
+// the subscriptions are told that it was lost. Calls made while disconnected wait in a bounded
+// queue (whenDisconnected: "queue", the default) or fail at once ("reject").
 
 const DEFAULTS = {
   timeout: 10000,          // ms before a pending call fails
@@ -78,6 +81,143 @@ function escapeChar(c) {
   return "\\u{" + c.codePointAt(0).toString(16) + "}";
 }
 
+/**
+ * What `subscribe` resolves with. Its handler receives the channel's messages whose event
+ * matches the pattern until `unsubscribe()`; it survives reconnections.
+ */
+class Subscription {
+  constructor(client, channel, pattern, matcher, handler, after) {
+    this.client = client;
+    this.channel = channel;
+    this.pattern = pattern;
+    this.key = JSON.stringify([channel, pattern]);
+    this.matcher = matcher;
+    this.handler = handler;
+    this.after = after;          // the channel's position when subscribed, or null (version 1)
+    this.lostListeners = new Set();
+  }
+
+  /**
+   * Registers a listener told, in order with the messages, when this subscription missed
+   * messages that could not be recovered; returns a function that removes it. The only event
+   * is "lost", with a detail `{ reason }`: `epoch`, `trimmed`, `limit` or `off` when the server
+   * could not resume after a reconnection; `gap` (with `from` and `to`) when the server could
+   * not deliver those offsets; `epoch` (with `from` and the new `epoch`) when the channel's
+   * history was lost while subscribed; `unsupported` after a reconnection to a server that
+   * keeps no positions (protocol version 1); `refused` when subscribing again failed (the
+   * client tries again on the next connection).
+   */
+  on(type, listener) {
+    if (type !== "lost") throw new TypeError(`A subscription has no "${type}" event, only "lost"`);
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
+  }
+
+  /** Stops the handler and tells the server, unless another subscription holds the same channel and pattern. */
+  unsubscribe() {
+    return this.client.unsubscribed(this);
+  }
+
+  /** False for a message published before this subscription was made: another pattern's recovery brought it. */
+  wants(message, route) {
+    if (!this.matcher.test(message.event)) return false;
+    const after = this.after;
+    return !after || after.epoch !== route.epoch || typeof message.offset !== "number" || message.offset > after.offset;
+  }
+
+  lost(detail) {
+    for (const listener of this.lostListeners) {
+      try {
+        listener(detail);
+      } catch (error) {
+        console.error("stream.js: a lost listener failed", error);
+      }
+    }
+  }
+}
+
+/**
+ * One channel: its subscriptions and its position in the channel's stream. `epoch` is null
+ * until the server reports a position (a version 1 server never does); `offset` is the last
+ * offset handed to the handlers, or known to be behind us.
+ */
+class Route {
+  constructor(channel) {
+    this.channel = channel;
+    this.subs = new Set();
+    this.epoch = null;
+    this.offset = 0;
+    this.recovery = null;        // while resubscribing after a reconnect
+  }
+
+  /** Takes the position of a subscribe reply, unless the channel already has one. */
+  adopt(response) {
+    const position = response?.position;
+    if (position && this.epoch === null) {
+      this.epoch = position.epoch;
+      this.offset = position.offset;
+    }
+  }
+
+  /** True when the message is new: it has no offset, or one after the last, which it becomes. */
+  advance(message) {
+    if (this.epoch === null || typeof message.offset !== "number") return true;
+    if (message.offset <= this.offset) return false;
+    this.offset = message.offset;
+    return true;
+  }
+}
+
+/**
+ * The resubscribes of one positioned channel on a new connection, one per pattern, each with
+ * `since` the channel's position. Each reply recovers only what matched its own pattern, up
+ * to its own position, while the patterns restored first already receive live messages; so
+ * the channel's live messages are held until the last reply, and then everything is merged in
+ * offset order, without repeats. The hold lasts one round trip.
+ */
+class Recovery {
+  constructor(route, replies) {
+    this.awaiting = replies;
+    this.since = { epoch: route.epoch, offset: route.offset };
+    this.held = [];
+    this.position = null;        // the latest position a reply reported
+    this.positioned = true;      // false once a reply came without a position (version 1)
+  }
+
+  /** Takes in one reply; returns why its pattern missed messages, or null when it recovered them all. */
+  take(channel, response) {
+    const position = response?.position;
+    if (!position) {
+      this.positioned = false;
+      return "unsupported";
+    }
+    if (!this.position || position.offset > this.position.offset) this.position = position;
+    if (response.recovered !== true) return response.reason || "unknown";
+    for (const { event, data, offset } of response.publications || []) this.held.push({ channel, event: event ?? "", data, offset });
+    return null;
+  }
+
+  /** What to deliver once every reply is in: in offset order, each offset once. Moves the route's position on. */
+  finish(route) {
+    if (!this.positioned) {
+      route.epoch = null;        // a version 1 server: no offsets from now on
+      return this.held;
+    }
+    const sameEpoch = !this.position || this.position.epoch === route.epoch;
+    if (this.position) route.epoch = this.position.epoch;
+    let last = sameEpoch ? route.offset : 0;
+    const ready = [];
+    for (const message of this.held.sort((a, b) => a.offset - b.offset)) {
+      if (message.offset > last) {
+        ready.push(message);
+        last = message.offset;
+      }
+    }
+    route.offset = Math.max(last, this.position ? this.position.offset : 0);
+    return ready;
+  }
+}
+
 class StreamClient extends EventTarget {
   constructor(url, options) {
     super();
@@ -87,7 +227,7 @@ class StreamClient extends EventTarget {
     this.nextId = 1;
     this.pending = new Map();    // id -> { resolve, reject, timer }
     this.queue = [];             // frames waiting for a connection
-    this.subscriptions = new Set();
+    this.channels = new Map();   // channel -> Route
     this.attempt = 0;
     this.closedByUser = false;
     this.open();
@@ -113,19 +253,45 @@ class StreamClient extends EventTarget {
     this.state = "open";
     this.attempt = 0;
     // Restore every active subscription before anything queued goes out.
-    const restore = [...new Set([...this.subscriptions].map((s) => s.key))].map((key) => {
-      const [channel, pattern] = JSON.parse(key);
-      return this.call("subscribe", { channel, event: pattern }, {}, true).catch(() => undefined);
-    });
+    const restore = [...this.channels.values()].flatMap((route) => this.restore(ws, route));
     const waiting = this.queue.splice(0);
     waiting.forEach((frame) => ws.send(frame));
     this.emit("open", { url: this.url });
     await Promise.all(restore);
   }
 
+  /** Subscribes each pattern of a channel again: `since` its position when it has one, else asking for one. */
+  restore(ws, route) {
+    const patterns = [...new Set([...route.subs].map((sub) => sub.pattern))];
+    const recovery = route.epoch === null ? null : new Recovery(route, patterns.length);
+    route.recovery = recovery;
+    return patterns.map((pattern) => {
+      const payload = { channel: route.channel, event: pattern };
+      if (recovery) payload.since = recovery.since;
+      else payload.position = true;
+      return this.call("subscribe", payload, {}, true).then(
+        (response) => this.restored(route, recovery, pattern, response, null),
+        // A refusal or a timeout; a dropped connection ends the recovery by itself (dropped).
+        () => { if (ws === this.ws && this.state === "open") this.restored(route, recovery, pattern, null, "refused"); });
+    });
+  }
+
+  /** A resubscribe's reply: tells its pattern's subscriptions what they lost; the channel's last reply ends its recovery. */
+  restored(route, recovery, pattern, response, failure) {
+    if (recovery !== route.recovery) return;     // from a connection that has dropped since
+    if (!recovery) route.adopt(response);
+    const lost = failure ?? (recovery ? recovery.take(route.channel, response) : "unsupported");
+    if (lost) this.tellLost([...route.subs].filter((sub) => sub.pattern === pattern), { reason: lost });
+    if (!recovery || --recovery.awaiting > 0) return;
+    route.recovery = null;
+    for (const message of recovery.finish(route)) this.dispatch(route, message);
+  }
+
   dropped(ws, event) {
     if (ws !== this.ws) return;
     const detail = { code: event.code, reason: event.reason };
+    // What a recovery held is asked for again, since the same position, on the next connection.
+    for (const route of this.channels.values()) route.recovery = null;
     if (this.closedByUser) {
       this.state = "closed";
       this.failAll(new RpcError("Connection closed"));
@@ -158,7 +324,8 @@ class StreamClient extends EventTarget {
       return;
     }
     if ("channel" in message && !("id" in message) && !("method" in message)) {
-      this.deliver(message);
+      if (message.gap && typeof message.gap === "object") this.gap(message.channel, message.gap);
+      else this.deliver(message);
       return;
     }
     const call = this.pending.get(message.id);
@@ -169,11 +336,19 @@ class StreamClient extends EventTarget {
     else call.resolve(message.response);
   }
 
-  /** Hands a message to every matching subscription's handler, each handler at most once. */
+  /** A message frame: handed out unless already seen, or held while its channel recovers. */
   deliver(message) {
+    const route = this.channels.get(message.channel);
+    if (!route) return;
+    if (route.recovery) route.recovery.held.push(message);
+    else if (route.advance(message)) this.dispatch(route, message);
+  }
+
+  /** Hands a message to every matching subscription's handler, each handler at most once. */
+  dispatch(route, message) {
     const called = new Set();
-    for (const sub of this.subscriptions) {
-      if (sub.channel === message.channel && sub.matcher.test(message.event) && !called.has(sub.handler)) {
+    for (const sub of route.subs) {
+      if (!called.has(sub.handler) && sub.wants(message, route)) {
         called.add(sub.handler);
         try {
           sub.handler(message);
@@ -182,6 +357,24 @@ class StreamClient extends EventTarget {
         }
       }
     }
+  }
+
+  /** The server could not deliver some offsets of a channel, or the channel's history was lost (a new epoch). */
+  gap(channel, { from, to, epoch }) {
+    const route = this.channels.get(channel);
+    if (!route) return;
+    if (typeof epoch === "string") {
+      route.epoch = epoch;
+      route.offset = 0;
+      this.tellLost([...route.subs], { reason: "epoch", from, epoch });
+    } else {
+      if (typeof to === "number") route.offset = Math.max(route.offset, to);
+      this.tellLost([...route.subs], { reason: "gap", from, to });
+    }
+  }
+
+  tellLost(subs, detail) {
+    subs.forEach((sub) => sub.lost(detail));
   }
 
   /** Calls an RPC method; resolves with its response, rejects with an RpcError. */
@@ -225,28 +418,33 @@ class StreamClient extends EventTarget {
     });
   }
 
-  /** Subscribes a handler to a channel's events matching a glob pattern (default "*"). */
+  /**
+   * Subscribes a handler to a channel's events matching a glob pattern (default "*"). It asks
+   * for positions: when the server keeps them, each message carries its `offset` in the channel.
+   */
   async subscribe(channel, eventPattern = "*", handler) {
     if (typeof eventPattern === "function") [eventPattern, handler] = ["*", eventPattern];
     const matcher = globToRegExp(eventPattern);
     if (!matcher) throw new RpcError("Invalid RPC parameters", { event: "Invalid event pattern" });
-    await this.rpc("subscribe", { channel, event: eventPattern });
-    const sub = {
-      channel,
-      pattern: eventPattern,
-      key: JSON.stringify([channel, eventPattern]),
-      matcher,
-      handler,
-      unsubscribe: async () => {
-        if (!this.subscriptions.delete(sub)) return;
-        const stillWanted = [...this.subscriptions].some((other) => other.key === sub.key);
-        if (!stillWanted && this.state === "open") {
-          await this.rpc("unsubscribe", { channel, event: eventPattern }).catch(() => undefined);
-        }
-      },
-    };
-    this.subscriptions.add(sub);
+    const response = await this.rpc("subscribe", { channel, event: eventPattern, position: true });
+    // No message can come between the reply and here: this runs before the next frame is read.
+    const route = this.channels.get(channel) ?? new Route(channel);
+    this.channels.set(channel, route);
+    route.adopt(response);
+    const sub = new Subscription(this, channel, eventPattern, matcher, handler, response?.position ?? null);
+    route.subs.add(sub);
     return sub;
+  }
+
+  /** Forgets a subscription; tells the server when no other one holds its channel and pattern. */
+  async unsubscribed(sub) {
+    const route = this.channels.get(sub.channel);
+    if (!route || !route.subs.delete(sub)) return;
+    if (route.subs.size === 0) this.channels.delete(sub.channel);
+    const stillWanted = [...route.subs].some((other) => other.key === sub.key);
+    if (!stillWanted && this.state === "open") {
+      await this.rpc("unsubscribe", { channel: sub.channel, event: sub.pattern }).catch(() => undefined);
+    }
   }
 
   /** Publishes data to a channel with an optional event name. */

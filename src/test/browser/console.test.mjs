@@ -150,6 +150,8 @@ test("after a server restart the page reconnects, restores its subscriptions and
     client.close();
   });
   await page.waitForSelector('#messages li:has-text(\'{"channel":"restart","event":"back","data":{"again":true}}\')');
+  // The restarted memory broker has a new epoch: what came before it cannot be recovered, and the page says so.
+  assert.match(await page.textContent('#messages li.lost[data-reason="epoch"]'), /Messages lost on restart · \*: epoch/);
   const events = await page.evaluate(() => window.events);
   assert.ok(events.includes("close") && events.includes("reconnecting") && events.at(-1) === "open", events.join(","));
   await Promise.all([page.close(), other.close()]);

@@ -23,10 +23,11 @@ export function freePort() {
   });
 }
 
-/** The embedded server as a child process; start() resolves when it logs that it is ready. */
+/** The embedded server as a child process; start() resolves when it logs that it is ready. `env` adds settings such as STREAM_HISTORY_SIZE. */
 export class ServerJar {
-  constructor(port) {
+  constructor(port, env = {}) {
     this.port = port;
+    this.env = env;
     this.child = null;
   }
 
@@ -36,7 +37,9 @@ export class ServerJar {
 
   start() {
     return new Promise((done, fail) => {
-      const child = spawn("java", ["-jar", JAR, "--port", String(this.port)], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn("java", ["-jar", JAR, "--port", String(this.port)], {
+        stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...this.env },
+      });
       let output = "";
       const timer = setTimeout(() => fail(new Error("server not ready in 60 s:\n" + output)), 60_000);
       const watch = (chunk) => {
@@ -71,10 +74,11 @@ export function launchChromium() {
   });
 }
 
-/** The console page, once its connection is open. */
-export async function openConsole(browser, server) {
+/** The console page, once its connection is open; its WebSocket goes through `route` (a Playwright WebSocket route handler) when given. */
+export async function openConsole(browser, server, route) {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   page.on("pageerror", (error) => console.error("page error:", error));
+  if (route) await page.routeWebSocket(/\/stream$/, route);
   await page.goto(server.base);
   await page.waitForFunction(() => document.getElementById("state").dataset.state === "open");
   return page;
