@@ -50,5 +50,13 @@ class PackageRulesTest {
             .should().dependOnClassesThat().resideInAPackage("org.eclipse.jetty..");
 
     @ArchTest
+    static final ArchRule theClientStandsAlone = noClasses().that().resideInAPackage("dev.streamrpc.client..")
+            .should().dependOnClassesThat().resideOutsideOfPackages("dev.streamrpc.client..", "java..", "jakarta.json..");
+
+    @ArchTest
+    static final ArchRule nothingUsesTheClient = noClasses().that().resideOutsideOfPackage("dev.streamrpc.client..")
+            .should().dependOnClassesThat().resideInAPackage("dev.streamrpc.client..");
+
+    @ArchTest
     static final ArchRule noCycles = slices().matching("dev.streamrpc.(*)..").should().beFreeOfCycles();
 }

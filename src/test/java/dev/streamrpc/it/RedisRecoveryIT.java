@@ -1,5 +1,6 @@
 package dev.streamrpc.it;
 
+import dev.streamrpc.testing.Metrics;
 import dev.streamrpc.testing.RedisServer;
 import dev.streamrpc.testing.ServerProcess;
 import dev.streamrpc.testing.WsClient;
@@ -50,6 +51,26 @@ class RedisRecoveryIT {
         return client.call("subscribe", "{\"channel\":\"" + channel + "\",\"position\":true}").getJsonObject("response");
     }
 
+    /**
+     * What a subscriber receives up to the first marker. A skip shows only when a later message
+     * arrives, and a server whose Redis link is coming back misses what is published meanwhile,
+     * so markers are published until one arrives; everything before it must be there.
+     */
+    private static List<JsonObject> untilAMarkerArrives(WsClient subscriber, WsClient publisher, String channel) throws Exception {
+        List<JsonObject> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reading = new Thread(() -> {
+            while (received.isEmpty() || !"marker".equals(received.get(received.size() - 1).getString("event", ""))) {
+                received.add(subscriber.next());
+            }
+        });
+        reading.start();
+        await().pollInterval(java.time.Duration.ofMillis(200)).until(() -> {
+            publisher.call("publish", "{\"channel\":\"" + channel + "\",\"event\":\"marker\",\"data\":null}");
+            return !reading.isAlive();
+        });
+        return received;
+    }
+
     private static void killRedisPubSubClients() {
         try (RedisClient client = RedisClient.create(redis.uri()); StatefulRedisConnection<String, String> connection = client.connect()) {
             connection.sync().clientKill(io.lettuce.core.KillArgs.Builder.typePubsub());
@@ -83,29 +104,19 @@ class RedisRecoveryIT {
     void whatIsPublishedWhileAServersRedisLinkIsDownIsFilledInFromTheHistory() throws Exception {
         try (WsClient subscriber = WsClient.connect(serverA.uri()); WsClient publisher = WsClient.connect(serverB.uri())) {
             positioned(subscriber, "blip");
-            List<JsonObject> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-            Thread reading = new Thread(() -> {
-                while (received.isEmpty() || !"marker".equals(received.get(received.size() - 1).getString("event", ""))) {
-                    received.add(subscriber.next());
-                }
-            });
-            reading.start();
             Thread publishing = new Thread(() -> {
                 for (int i = 0; i < 3000; i++) {   // one at a time, so that publishing spans the outages
                     publisher.call("publish", "{\"channel\":\"blip\",\"data\":" + i + "}");
                 }
             });
             publishing.start();
-            for (int outage = 1; outage <= 3; outage++) {
-                int before = received.size();
-                await().until(() -> received.size() > before + 300);
+            for (int outage = 1; outage <= 3; outage++) {   // spread over the publishing: 300 deliveries apart
+                double before = Metrics.value(serverA.uri(), "streamrpc_messages_delivered_total");
+                await().until(() -> Metrics.value(serverA.uri(), "streamrpc_messages_delivered_total") > before + 300);
                 killRedisPubSubClients();   // both servers' SUBSCRIBE connections drop, and Lettuce reconnects them
             }
             publishing.join();
-            await().pollInterval(java.time.Duration.ofMillis(200)).until(() -> {
-                publisher.call("publish", "{\"channel\":\"blip\",\"event\":\"marker\",\"data\":null}");
-                return !reading.isAlive();
-            });
+            List<JsonObject> received = untilAMarkerArrives(subscriber, publisher, "blip");
             for (int i = 0; i < received.size(); i++) {
                 assertThat(received.get(i).containsKey("gap")).as("nothing is lost: Redis kept all of it").isFalse();
                 assertThat(received.get(i).getInt("offset")).isEqualTo(i + 1);
@@ -123,12 +134,7 @@ class RedisRecoveryIT {
             }
             redis.kill();
             redis.start();
-            await().until(() -> publisher.call("publish", "{\"channel\":\"restart\",\"data\":\"again\"}").containsKey("response"));
-            publisher.call("publish", "{\"channel\":\"restart\",\"event\":\"marker\",\"data\":null}");
-            List<JsonObject> seen = new ArrayList<>();
-            do {
-                seen.add(subscriber.next());
-            } while (!"marker".equals(seen.get(seen.size() - 1).getString("event", "")));
+            List<JsonObject> seen = untilAMarkerArrives(subscriber, publisher, "restart");
             for (int i = 0; i < 5; i++) {
                 assertThat(seen.get(i).getInt("offset")).isEqualTo(i + 1);
             }
