@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** PROTOCOL.md section 7 over real WebSockets: positions, recovery on subscribe, and every row of its error table. */
 @ExtendWith(ArquillianExtension.class)
@@ -163,9 +164,10 @@ class PositionsIT {
         WsClient slow = WsClient.connectPaused(Endpoints.stream(base));
         slow.request("subscribe", "{\"channel\":\"slow\",\"position\":true}");
         publisher.call("subscribe", "{\"channel\":\"slow\"}");
+        // The paused client cannot read its reply: its subscription shows in the counts instead.
+        await().until(() -> subscribers(publisher, "slow") == 2);
         int published = 0;
-        while (publisher.call("server_info", "{}").getJsonObject("response").getJsonObject("channels")
-                .getJsonObject("slow").getInt("*") == 2) {   // until the server has closed the slow one
+        while (subscribers(publisher, "slow") == 2) {   // until the server has closed the slow one
             publisher.call("publish", "{\"channel\":\"slow\",\"data\":{\"n\":" + (++published) + ",\"pad\":" + pad + "}}");
             publisher.next();
         }
@@ -190,6 +192,11 @@ class PositionsIT {
             assertThat(offsets.get(i)).isEqualTo(start + 1 + i);
         }
         assertThat(offsets).hasSize(published + 1);
+    }
+
+    private static int subscribers(WsClient client, String channel) {
+        JsonObject found = client.call("server_info", "{}").getJsonObject("response").getJsonObject("channels").getJsonObject(channel);
+        return found == null ? 0 : found.getInt("*");
     }
 
     @Test
