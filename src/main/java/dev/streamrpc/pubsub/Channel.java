@@ -28,11 +28,18 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p><b>Serialised without holding a lock across work.</b> Every change (a member joins or
  * leaves, the broker answers) and every publication is an operation queued on the channel;
- * the thread that finds nobody applying the queue applies it, to the end, and everyone else
- * only queues and returns. So fan-out walks plain arrays that nothing changes under it (each
- * member reached once per publication), joins and leaves are O(1) (swap-remove), and all
- * local subscribers see the channel's publications in one order. The only lock guards the
- * queue itself, for a few instructions.
+ * one thread at a time applies the queue, to the end, and everyone else only queues and
+ * returns. So fan-out walks plain arrays that nothing changes under it, joins and leaves are
+ * O(1) (swap-remove), and all local subscribers see the channel's publications in one order.
+ * The only lock guards the queue itself, for a few instructions. A change is applied by the
+ * thread that queues it when nobody else is applying; publications are applied on the hub's
+ * fan-out threads, so that the publisher's thread goes back to reading while they go out.
+ *
+ * <p><b>Publications that queue up go out together.</b> The publications waiting in the
+ * queue (up to {@value #MAX_BATCH}) are fanned out as one batch: each member is reached once
+ * per batch and gets every one of them it matches in a single hand-over, which its outbox
+ * writes in one go. So the busier a channel, the fewer writes per delivery; a quiet channel
+ * sends each publication at once.
  *
  * <p><b>The broker subscription is a state, not a held lock.</b> The first member moves the
  * channel from NEW to SUBSCRIBING and asks the broker; members that join meanwhile wait for
@@ -56,6 +63,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Channel {
 
     private static final Logger LOG = LoggerFactory.getLogger(Channel.class);
+
+    /** The most publications fanned out as one batch; a member's outbox writes up to this many frames at once. */
+    static final int MAX_BATCH = 64;
 
     private enum State { NEW, SUBSCRIBING, ACTIVE, UNSUBSCRIBING }
 
@@ -127,6 +137,22 @@ final class Channel {
     record Joined(StreamState position, boolean ahead) {
     }
 
+    /** An inbound publication waiting in the queue; consecutive ones are fanned out as a batch. */
+    private record Inbound(Channel channel, Publication publication) implements Runnable {
+        @Override
+        public void run() {
+            channel.publishAll(List.of(publication));
+        }
+    }
+
+    /** Completes once what was queued before it has been fanned out; it does not end a batch. */
+    private record CaughtUp(CompletableFuture<Void> done) implements Runnable {
+        @Override
+        public void run() {
+            done.complete(null);
+        }
+    }
+
     /** A join waiting for the broker's confirmation. */
     private record Waiting(Membership membership, StreamPosition since, CompletableFuture<Joined> joined) {
     }
@@ -136,6 +162,8 @@ final class Channel {
 
     private final Object lock = new Object();
     private final ArrayDeque<Runnable> operations = new ArrayDeque<>();   // guarded by lock
+    private final List<Publication> batch = new ArrayList<>(MAX_BATCH);  // the applying thread's
+    private final List<CaughtUp> caughtUp = new ArrayList<>();          // the applying thread's
     private boolean applying;                                            // guarded by lock
     private boolean retired;                                             // guarded by lock
 
@@ -180,6 +208,25 @@ final class Channel {
         return true;
     }
 
+    /**
+     * Queues an inbound publication; a fan-out thread applies the queue if nobody is applying
+     * it. False when the channel has been retired.
+     */
+    boolean submitPublication(Publication publication) {
+        synchronized (lock) {
+            if (retired) {
+                return false;
+            }
+            operations.add(new Inbound(this, publication));
+            if (applying) {
+                return true;
+            }
+            applying = true;
+        }
+        hub.fanOut(this::applyQueued);
+        return true;
+    }
+
     private void applyQueued() {
         while (true) {
             Runnable next;
@@ -189,11 +236,23 @@ final class Channel {
                     applying = false;
                     return;
                 }
+                if (next instanceof Inbound first) {
+                    batch.add(first.publication());
+                    takeBatchLocked();
+                }
             }
             try {
-                next.run();
+                if (batch.isEmpty()) {
+                    next.run();
+                } else {
+                    publishAll(batch);
+                    caughtUp.forEach(CaughtUp::run);
+                }
             } catch (RuntimeException e) {
                 LOG.error("Channel {}: an operation failed", name, e);
+            } finally {
+                batch.clear();
+                caughtUp.clear();
             }
         }
     }
@@ -261,8 +320,64 @@ final class Channel {
 
     // ---------------------------------------------------------------- publications
 
+    /** Takes the publications queued next, and the waits for them to go out, up to a full batch. */
+    private void takeBatchLocked() {
+        while (batch.size() < MAX_BATCH) {
+            Runnable next = operations.peek();
+            if (next instanceof Inbound more) {
+                batch.add(more.publication());
+            } else if (next instanceof CaughtUp wait) {
+                caughtUp.add(wait);
+            } else {
+                return;
+            }
+            operations.poll();
+        }
+    }
+
+    /** Completes {@code done} once what is queued now has been fanned out. False when the channel has been retired. */
+    boolean submitCaughtUp(CompletableFuture<Void> done) {
+        return submit(new CaughtUp(done));
+    }
+
+    /**
+     * Inbound publications, in offset order: a run of them that continues the feed goes out as
+     * one batch; any other is taken alone, in its place.
+     */
+    private void publishAll(List<Publication> publications) {
+        int from = 0;
+        while (from < publications.size()) {
+            int run = continuing(publications, from);
+            if (run > 1) {
+                List<Publication> next = publications.subList(from, from + run);
+                deliver(next);
+                last = next.get(run - 1).offset();
+                next.forEach(publication -> hub.fannedOut(publication.message()));
+                from += run;
+            } else {
+                publish(publications.get(from++));
+            }
+        }
+    }
+
+    /** How many publications from {@code from} on are the very next offsets of this epoch, nothing being held. */
+    private int continuing(List<Publication> publications, int from) {
+        if (state != State.ACTIVE || filling) {
+            return 0;
+        }
+        int run = 0;
+        while (from + run < publications.size()) {
+            Publication next = publications.get(from + run);
+            if (!next.epoch().equals(epoch) || next.offset() != last + 1 + run) {
+                break;
+            }
+            run++;
+        }
+        return run;
+    }
+
     /** An inbound publication: delivered in offset order, after any it skipped; its charge is released once done. */
-    void publish(Publication publication) {
+    private void publish(Publication publication) {
         if (state != State.ACTIVE) {
             hub.fannedOut(publication.message());   // nobody here was subscribed when it was published
             return;
@@ -291,7 +406,7 @@ final class Channel {
             fill(publication);
             return false;
         }
-        deliver(publication);
+        deliver(List.of(publication));
         last = publication.offset();
         return true;
     }
@@ -331,7 +446,7 @@ final class Channel {
                 if (found.offset() > last + 1) {
                     announce(new Frames.Range(last + 1, found.offset() - 1, null));
                 }
-                deliver(found);
+                deliver(List.of(found));
                 last = found.offset();
                 hub.gapFilled();
             }
@@ -348,52 +463,62 @@ final class Channel {
         }
     }
 
-    /** Delivers once to every member with a matching pattern; positioned members get the frame with the offset. */
-    private void deliver(Publication publication) {
-        long current = ++round;
-        EncodedMessage withOffset = null;
-        int delivered = 0;
-        for (Group group : groups) {
-            if (!group.matches(publication.event(), current)) {
-                continue;
-            }
-            EncodedMessage frame = publication.message();
-            if (group.key.positioned()) {
-                if (withOffset == null) {
-                    withOffset = Frames.withOffset(frame, publication.offset());
+    /**
+     * Delivers publications (consecutive, in order) to every member with a matching pattern,
+     * each member's in one hand-over; positioned members get the frames with the offset.
+     */
+    private void deliver(List<Publication> publications) {
+        Map<Group, FrameRun> runs = new HashMap<>();
+        for (Publication publication : publications) {
+            long current = ++round;
+            EncodedMessage withOffset = null;
+            for (Group group : groups) {
+                if (!group.matches(publication.event(), current)) {
+                    continue;
                 }
-                frame = withOffset;
+                EncodedMessage frame = publication.message();
+                if (group.key.positioned()) {
+                    if (withOffset == null) {
+                        withOffset = Frames.withOffset(frame, publication.offset());
+                    }
+                    frame = withOffset;
+                }
+                runs.computeIfAbsent(group, g -> new FrameRun(publications.size())).add(frame, publication.offset());
             }
-            delivered += send(group, frame, publication.offset());
+        }
+        int delivered = 0;
+        for (Map.Entry<Group, FrameRun> run : runs.entrySet()) {
+            delivered += send(run.getKey(), run.getValue());
         }
         hub.delivered(delivered);
     }
 
     /** Tells every positioned member where offsets are missing, or that the epoch changed. */
     private void announce(Frames.Range range) {
-        EncodedMessage frame = hub.gapFrame(name, range);
-        long through = range.to() == null ? Long.MAX_VALUE : range.to();
+        FrameRun gap = new FrameRun(1);
+        gap.add(hub.gapFrame(name, range), range.to() == null ? Long.MAX_VALUE : range.to());
         for (Group group : groups) {
             if (group.key.positioned()) {
-                send(group, frame, through);
+                send(group, gap);
             }
         }
         hub.gapAnnounced();
     }
 
-    /** Hands a frame to a group's members, except those that already have everything up to {@code offset}. */
-    private int send(Group group, EncodedMessage frame, long offset) {
+    /** Hands frames to a group's members, each without those it already has (up to its {@code skipThrough}). */
+    private int send(Group group, FrameRun run) {
         int sent = 0;
         Membership[] members = group.members;
         for (int i = 0; i < group.size; i++) {
             Membership membership = members[i];
-            if (membership.skipThrough >= offset) {
+            List<EncodedMessage> frames = run.after(membership.skipThrough);
+            if (frames.isEmpty()) {
                 continue;
             }
             Subscriber subscriber = membership.member.subscriber();
             try {
-                subscriber.deliver(frame);
-                sent++;
+                subscriber.deliver(frames);
+                sent += frames.size();
             } catch (RuntimeException e) {
                 LOG.warn("Delivery to connection {} failed", subscriber.id(), e);
             }

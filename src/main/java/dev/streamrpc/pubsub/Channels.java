@@ -11,7 +11,10 @@ import jakarta.json.bind.Jsonb;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -20,6 +23,10 @@ import java.util.function.Consumer;
  * each publication goes to its {@link Channel}, which fans it out. A channel is created by
  * its first join and removed once its broker subscription has ended with nobody left; joins
  * that race with the removal start a new one.
+ *
+ * <p>Publications are fanned out on the hub's fan-out threads (one per core), never on the
+ * thread that hands them in: a publisher's connection, or the Redis broker's inbound thread,
+ * goes back to reading while they go out.
  */
 final class Channels implements BrokerCallback {
 
@@ -32,8 +39,10 @@ final class Channels implements BrokerCallback {
     private final PendingBytes pending;
     private final Jsonb jsonb;
     private final Consumer<Object> events;
+    private final Executor fanOut;
 
-    Channels(Broker broker, int historySize, PendingBytes pending, Jsonb jsonb, Consumer<Object> events) {
+    Channels(Broker broker, int historySize, PendingBytes pending, Jsonb jsonb, Consumer<Object> events, Executor fanOut) {
+        this.fanOut = fanOut;
         this.broker = broker;
         this.historySize = historySize;
         this.pending = pending;
@@ -71,9 +80,23 @@ final class Channels implements BrokerCallback {
     @Override
     public void onPublication(String name, Publication publication) {
         Channel channel = channels.get(name);
-        if (channel == null || !channel.submit(() -> channel.publish(publication))) {
+        if (channel == null || !channel.submitPublication(publication)) {
             fannedOut(publication.message());   // nobody here subscribes to it any more
         }
+    }
+
+    /**
+     * Completes once the channel has fanned out what was queued for it before this call: a
+     * publisher's acknowledgement waits for it, so a publisher that outruns the fan-out is
+     * slowed down to its pace instead of filling the server's memory.
+     */
+    CompletionStage<Void> caughtUp(String name) {
+        Channel channel = channels.get(name);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (channel == null || !channel.submitCaughtUp(done)) {
+            done.complete(null);
+        }
+        return done;
     }
 
     boolean hasSubscribers(String name) {
@@ -84,6 +107,15 @@ final class Channels implements BrokerCallback {
 
     Broker broker() {
         return broker;
+    }
+
+    /** Runs a channel's queue on a fan-out thread; on the caller's once the hub has stopped. */
+    void fanOut(Runnable applyQueued) {
+        try {
+            fanOut.execute(applyQueued);
+        } catch (RejectedExecutionException stopped) {
+            applyQueued.run();
+        }
     }
 
     int historySize() {

@@ -11,6 +11,7 @@ import dev.streamrpc.broker.Broker;
 import dev.streamrpc.broker.EncodedMessage;
 import dev.streamrpc.broker.PendingBytes;
 import dev.streamrpc.broker.Shard;
+import dev.streamrpc.config.DaemonThreads;
 import dev.streamrpc.config.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,6 +34,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -94,6 +97,7 @@ public class SocketsManager implements Publisher {
     private ChannelAuthorizer authorizer;
     private Channels channels;
     private Recoveries recoveries;
+    private ExecutorService fanOut;
 
     @PostConstruct
     void start() {
@@ -104,7 +108,8 @@ public class SocketsManager implements Publisher {
     void start(Consumer<Object> lifecycle, ChannelAuthorizer authorizer) {
         this.lifecycle = lifecycle;
         this.authorizer = authorizer;
-        this.channels = new Channels(broker, settings.historySize(), pending, jsonb, this::fire);
+        this.fanOut = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), new DaemonThreads("stream-fanout"));
+        this.channels = new Channels(broker, settings.historySize(), pending, jsonb, this::fire, fanOut);
         // A recovery's reply may take a connection's outbox past its limit once (the outbox lets
         // one reply do so); twice the limit covers what a slow consumer loses when it is closed.
         this.recoveries = new Recoveries(broker, settings.historySize(),
@@ -152,7 +157,8 @@ public class SocketsManager implements Publisher {
                     }
                     published.increment();
                     return null;
-                });
+                })
+                .thenCompose(taken -> channels.caughtUp(channel));
     }
 
     /** What {@code server_info} reports for this server. */
@@ -261,5 +267,6 @@ public class SocketsManager implements Publisher {
             Thread.currentThread().interrupt();
         }
         broker.close();
+        fanOut.shutdown();
     }
 }

@@ -3,6 +3,7 @@ package dev.streamrpc.pubsub;
 import dev.streamrpc.broker.EncodedMessage;
 
 import java.security.Principal;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -19,10 +20,10 @@ public interface Subscriber {
     Optional<Principal> principal();
 
     /**
-     * Queues a message for the connection. It must never block: a connection that cannot keep
-     * up is closed, and nobody else waits for it.
+     * Queues messages for the connection, in order; they may be written together. It must
+     * never block: a connection that cannot keep up is closed, and nobody else waits for it.
      */
-    void deliver(EncodedMessage message);
+    void deliver(List<EncodedMessage> messages);
 
     /**
      * Closes the connection with {@code status}; never blocks, and only the first call

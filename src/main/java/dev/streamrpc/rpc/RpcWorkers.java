@@ -1,5 +1,6 @@
 package dev.streamrpc.rpc;
 
+import dev.streamrpc.config.DaemonThreads;
 import dev.streamrpc.config.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -10,7 +11,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The bounded pool that runs blocking RPC methods, so that a slow method holds up neither
@@ -28,13 +28,8 @@ public class RpcWorkers implements Executor {
 
     @PostConstruct
     void start() {
-        AtomicInteger count = new AtomicInteger();
         pool = new ThreadPoolExecutor(settings.rpcWorkers(), settings.rpcWorkers(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(settings.rpcQueue()), r -> {
-                    Thread t = new Thread(r, "rpc-worker-" + count.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                new ArrayBlockingQueue<>(settings.rpcQueue()), new DaemonThreads("rpc-worker"));
         pool.allowCoreThreadTimeOut(true);
     }
 

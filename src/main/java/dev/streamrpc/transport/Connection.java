@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.Principal;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -101,8 +102,8 @@ final class Connection implements Subscriber, Caller {
     }
 
     @Override
-    public void deliver(EncodedMessage message) {
-        outbox.offer(message);
+    public void deliver(List<EncodedMessage> messages) {
+        outbox.offer(messages);
     }
 
     /**

@@ -65,6 +65,7 @@ final class Outbox {
 
     private final Object lock = new Object();
     private final ArrayDeque<Slot> queue = new ArrayDeque<>();
+    private final List<EncodedMessage> batch = new ArrayList<>();   // the pumping thread's
     private final Sender sender;
     private final long maxBytes;
     private final ClosingListener listener;
@@ -83,21 +84,28 @@ final class Outbox {
     }
 
     void offer(EncodedMessage message) {
-        Slot slot = new Slot(message, false);
-        boolean start;
-        int dropped;
+        offer(List.of(message));
+    }
+
+    /** Queues messages in order, under one lock; the first that does not fit closes the connection. */
+    void offer(List<EncodedMessage> messages) {
+        boolean start = false;
+        int dropped = -1;
         synchronized (lock) {
             if (closing != null || terminated) {
                 return;
             }
-            if (bytes + slot.size() > maxBytes) {
-                dropped = startClosingLocked(CloseStatus.SLOW_CONSUMER) + 1;
-                start = false;
-            } else {
+            for (int i = 0; i < messages.size(); i++) {
+                Slot slot = new Slot(messages.get(i), false);
+                if (bytes + slot.size() > maxBytes) {
+                    dropped = startClosingLocked(CloseStatus.SLOW_CONSUMER) + messages.size() - i;
+                    break;
+                }
                 queue.add(slot);
                 bytes += slot.size();
+            }
+            if (dropped < 0) {
                 start = claimPumpLocked();
-                dropped = -1;
             }
         }
         if (dropped >= 0) {
@@ -195,7 +203,6 @@ final class Outbox {
      * the stack.
      */
     private void drain() {
-        List<EncodedMessage> batch = new ArrayList<>();
         while (true) {
             synchronized (lock) {
                 long size = 0;

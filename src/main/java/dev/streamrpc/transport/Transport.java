@@ -1,5 +1,6 @@
 package dev.streamrpc.transport;
 
+import dev.streamrpc.config.DaemonThreads;
 import dev.streamrpc.config.Settings;
 import dev.streamrpc.pubsub.SocketsManager;
 import dev.streamrpc.rpc.Dispatcher;
@@ -18,9 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -53,8 +52,8 @@ public class Transport {
 
     @PostConstruct
     void start() {
-        closer = Executors.newFixedThreadPool(CLOSER_THREADS, daemon("stream-closer"));
-        timer = Executors.newSingleThreadScheduledExecutor(daemon("stream-close-timer"));
+        closer = Executors.newFixedThreadPool(CLOSER_THREADS, new DaemonThreads("stream-closer"));
+        timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("stream-close-timer"));
     }
 
     /** Opens a connection for a session the container has just opened. */
@@ -112,14 +111,5 @@ public class Transport {
     void stop() {
         closer.shutdown();
         timer.shutdownNow();
-    }
-
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread thread = new Thread(r, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -13,6 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 class RecordingSubscriber implements Subscriber {
 
     final List<EncodedMessage> received = new CopyOnWriteArrayList<>();
+    /** How many messages each hand-over carried. */
+    final List<Integer> handOvers = new CopyOnWriteArrayList<>();
     volatile CloseStatus closedWith;
     private final String id;
 
@@ -31,8 +33,9 @@ class RecordingSubscriber implements Subscriber {
     }
 
     @Override
-    public void deliver(EncodedMessage message) {
-        received.add(message);
+    public void deliver(List<EncodedMessage> messages) {
+        received.addAll(messages);
+        handOvers.add(messages.size());
     }
 
     @Override

@@ -116,6 +116,49 @@ class SocketsManagerTest {
     }
 
     @Test
+    void publicationsThatQueueUpBehindTheFanOutAreHandedOverTogetherInOrder() throws Exception {
+        CountDownLatch inFirst = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingSubscriber slow = new RecordingSubscriber("slow") {
+            @Override
+            public void deliver(List<EncodedMessage> messages) {
+                inFirst.countDown();
+                awaitQuietly(release);
+                super.deliver(messages);
+            }
+        };
+        RecordingSubscriber every = new RecordingSubscriber("every");
+        RecordingSubscriber odd = new RecordingSubscriber("odd");
+        subscribed(join(slow), "busy", "*");
+        subscribed(join(every), "busy", "*");
+        subscribed(join(odd), "busy", "odd");
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        acks.add(manager.publish("busy", "odd", 1).toCompletableFuture());
+        inFirst.await();   // the fan-out thread is handing the first publication over
+        for (int i = 2; i <= 10; i++) {
+            acks.add(manager.publish("busy", i % 2 == 0 ? "even" : "odd", i).toCompletableFuture());
+        }
+        assertThat(acks.get(0)).as("acknowledged once fanned out").isNotDone();
+        release.countDown();
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+        assertThat(every.handOvers).containsExactly(1, 9);
+        assertThat(every.texts()).extracting(text -> text.replaceAll(".*\"data\":(\\d+)}", "$1"))
+                .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+        assertThat(odd.handOvers).containsExactly(1, 4);
+        assertThat(odd.texts()).extracting(text -> text.replaceAll(".*\"data\":(\\d+)}", "$1"))
+                .containsExactly("1", "3", "5", "7", "9");
+        assertThat(slow.handOvers).containsExactly(1, 9);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void everyConnectionWithAMatchingPatternGetsTheMessageExactlyOnce() {
         RecordingSubscriber both = new RecordingSubscriber("both");
         RecordingSubscriber other = new RecordingSubscriber("other");
@@ -390,7 +433,7 @@ class SocketsManagerTest {
         RecordingSubscriber fine = new RecordingSubscriber("fine");
         subscribed(manager.register(new RecordingSubscriber("thrower") {
             @Override
-            public void deliver(EncodedMessage message) {
+            public void deliver(List<EncodedMessage> messages) {
                 throw new IllegalStateException("boom");
             }
         }), "iso", "*");
@@ -405,7 +448,7 @@ class SocketsManagerTest {
         Subscriber slowToClose = new Subscriber() {
             @Override public String id() { return "a"; }
             @Override public Optional<Principal> principal() { return Optional.empty(); }
-            @Override public void deliver(EncodedMessage message) { }
+            @Override public void deliver(List<EncodedMessage> messages) { }
             @Override public CompletionStage<Void> close(CloseStatus status) {
                 order.add("close " + status.code() + " " + status.reason());
                 return CompletableFuture.runAsync(() -> order.add("closed"),

@@ -112,6 +112,25 @@ class OutboxTest {
     }
 
     @Test
+    void messagesHandedOverTogetherGoOutInOneBatch() {
+        ManualSender sender = new ManualSender(64);
+        Outbox outbox = new Outbox(sender, 1000, listener);
+        outbox.offer(List.of(EncodedMessage.of("a"), EncodedMessage.of("b"), EncodedMessage.of("c")));
+        assertThat(sender.written).containsExactly("a+", "b+", "c");
+    }
+
+    @Test
+    void aHandOverThatDoesNotFitClosesTheConnectionAndCountsWhatItDropped() {
+        ManualSender sender = new ManualSender(64);
+        Outbox outbox = new Outbox(sender, 10, listener);
+        outbox.offer(EncodedMessage.of("12345"));   // in flight
+        outbox.offer(List.of(EncodedMessage.of("1234"), EncodedMessage.of("12"), EncodedMessage.of("1")));
+        assertThat(closings).containsExactly("SLOW_CONSUMER dropping 3");   // the one queued and the two refused
+        sender.complete();
+        assertThat(sender.written).containsExactly("12345", "close 1008 slow consumer");
+    }
+
+    @Test
     void bytesLeaveTheCountOnlyWhenWritten() {
         ManualSender sender = new ManualSender(64);
         Outbox outbox = new Outbox(sender, 10, listener);

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What both Redis brokers do beside Lettuce: one {@code redis-fanout} thread to which inbound
+ * What both Redis brokers do beside Lettuce: one {@code redis-inbound} thread to which inbound
  * messages, and the completion of every stage the broker returns, are handed at once (so no
  * hub work runs on Lettuce's event loop, and each channel's order is kept); the charging of
  * inbound and outbound bytes to the server's {@link PendingBytes}; and the stream scripts.
@@ -37,7 +37,7 @@ final class RedisFanOut implements AutoCloseable {
     private final AtomicLong droppedInBurst = new AtomicLong();
     // Unbounded in count, bounded in bytes: every queued publication is charged to pending.
     private final ExecutorService thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-        Thread fanOut = new Thread(r, "redis-fanout");
+        Thread fanOut = new Thread(r, "redis-inbound");
         fanOut.setDaemon(true);
         return fanOut;
     });
