@@ -20,14 +20,17 @@ import java.util.Set;
  * in alternating rounds after a warm-up of each, then StreamRPC through Redis; writes the
  * report and the chart. {@code bench/run} builds everything and calls it.
  *
- * <pre>BenchRunner [--quick] [--only fanout,rpc,fixed,idle,redis] [--set name=value,...] [--out DIR] [--no-pin]</pre>
+ * <pre>BenchRunner [--quick] [--only fanout,rpc,fixed,idle,redis] [--set name=value,...] [--out DIR] [--no-pin] [--baseline JAR]</pre>
  *
  * {@code --set} changes sizes by the names of {@link Sizes} ({@code --set messages=500,rates=10000:20000});
  * a run with {@code --only} or {@code --set} writes to target/bench-custom unless {@code --out} says otherwise.
+ * {@code --baseline} adds, in every round, a StreamRPC started from another build's jar ("StreamRPC before"),
+ * so that a change is measured against the code before it in the same run.
  */
 public final class BenchRunner {
 
     private static final long STARTED = System.nanoTime();
+    private static final String BASELINE = "StreamRPC before";
 
     /** The sizes of a run; a fanout round delivers {@code subscribers × messages}. */
     record Sizes(int subscribers, int messages, int rounds, int window, int rpcConnections, double rpcSeconds,
@@ -43,7 +46,7 @@ public final class BenchRunner {
     enum Scenario { FANOUT, RPC, FIXED, IDLE, REDIS }
 
     /** What the command line asked for. */
-    record Options(String kind, Sizes sizes, Set<Scenario> scenarios, Path out, boolean pin) {
+    record Options(String kind, Sizes sizes, Set<Scenario> scenarios, Path out, boolean pin, Path baseline) {
 
         static Options parse(String[] args) throws ReflectiveOperationException {
             boolean quick = false;
@@ -51,6 +54,7 @@ public final class BenchRunner {
             Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
             String set = null;
             Path out = null;
+            Path baseline = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick" -> quick = true;
@@ -63,17 +67,18 @@ public final class BenchRunner {
                     }
                     case "--set" -> set = args[++i];
                     case "--out" -> out = Path.of(args[++i]);
+                    case "--baseline" -> baseline = Path.of(args[++i]);
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                            + "; usage: [--quick] [--only fanout,rpc,fixed,idle,redis] [--set name=value,...] [--out DIR] [--no-pin]");
+                            + "; usage: [--quick] [--only fanout,rpc,fixed,idle,redis] [--set name=value,...] [--out DIR] [--no-pin] [--baseline JAR]");
                 }
             }
-            boolean custom = set != null || scenarios.size() < Scenario.values().length;
+            boolean custom = set != null || baseline != null || scenarios.size() < Scenario.values().length;
             String kind = custom ? "custom" : quick ? "quick" : "full";
             Sizes sizes = set == null ? (quick ? QUICK : DEFAULT) : override(quick ? QUICK : DEFAULT, set);
             if (out == null) {
                 out = kind.equals("full") ? Path.of("docs") : Path.of("target", "bench-" + kind);
             }
-            return new Options(kind, sizes, scenarios, out, pin);
+            return new Options(kind, sizes, scenarios, out, pin, baseline);
         }
 
         /** The sizes with {@code name=value,...} changed; a list of rates is written {@code 10000:20000}. */
@@ -114,15 +119,19 @@ public final class BenchRunner {
         try (Load load = new Load()) {
             if (options.scenarios().contains(Scenario.FANOUT) || options.scenarios().contains(Scenario.RPC)
                     || options.scenarios().contains(Scenario.FIXED)) {
-                compare(servers, load, report, options.scenarios());
+                compare(servers, load, report, options);
             }
             if (options.scenarios().contains(Scenario.IDLE)) {
                 // A fresh server every round: this is what a restart meets, and RSS grows from a known start.
                 for (int round = 1; round <= sizes.rounds(); round++) {
                     for (Servers.Kind kind : Servers.Kind.values()) {
                         try (Servers.Running fresh = servers.start(kind)) {
-                            log("idle connections and subscribe storm, round " + round + ", " + fresh.name());
-                            report.idle.add(logged(load.idle(fresh, round, sizes.idleConnections(), sizes.channelsEach())));
+                            idle(load, report, fresh, round);
+                        }
+                    }
+                    if (options.baseline() != null) {
+                        try (Servers.Running fresh = servers.streamrpc(BASELINE, options.baseline(), Servers.STREAMRPC_SETTINGS)) {
+                            idle(load, report, fresh, round);
                         }
                     }
                 }
@@ -143,13 +152,22 @@ public final class BenchRunner {
         log(String.format("done in %.1f minutes: %s", report.minutes(), options.out().resolve("BENCHMARKS.md")));
     }
 
+    private static void idle(Load load, Report report, Servers.Running fresh, int round) throws Exception {
+        log("idle connections and subscribe storm, round " + round + ", " + fresh.name());
+        report.idle.add(logged(load.idle(fresh, round, report.sizes.idleConnections(), report.sizes.channelsEach())));
+    }
+
     /** The three servers side by side, started once: warm-up, then every scenario in alternating rounds. */
-    private static void compare(Servers servers, Load load, Report report, Set<Scenario> scenarios) throws Exception {
+    private static void compare(Servers servers, Load load, Report report, Options options) throws Exception {
         Sizes sizes = report.sizes;
+        Set<Scenario> scenarios = options.scenarios();
         List<Servers.Running> running = new ArrayList<>();
         try {
             for (Servers.Kind kind : Servers.Kind.values()) {
                 running.add(servers.start(kind));
+            }
+            if (options.baseline() != null) {
+                running.add(servers.streamrpc(BASELINE, options.baseline(), Servers.STREAMRPC_SETTINGS));
             }
             for (Servers.Running server : running) {
                 if (server.jvm()) {

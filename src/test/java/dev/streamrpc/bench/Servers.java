@@ -104,8 +104,13 @@ final class Servers {
 
     /** StreamRPC's jar, started as the README starts it, with these settings in the environment. */
     Running streamrpc(String name, Map<String, String> settings) throws Exception {
+        return streamrpc(name, Path.of("target", "streamrpc-server.jar"), settings);
+    }
+
+    /** A StreamRPC jar (this build's, or another's to compare with), started as the README starts it. */
+    Running streamrpc(String name, Path jar, Map<String, String> settings) throws Exception {
         int port = freePort();
-        return start(name, List.of(java(), "-jar", "target/streamrpc-server.jar", "--port", Integer.toString(port)), settings,
+        return start(name, List.of(java(), "-jar", jar.toString(), "--port", Integer.toString(port)), settings,
                 "StreamRPC ready", URI.create("ws://127.0.0.1:" + port + "/stream"), Kind.STREAMRPC);
     }
 

@@ -7,6 +7,7 @@ import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +23,7 @@ public final class CoreConnection implements FrameHandler {
     private final Consumer<ByteBuffer> onText;
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
     private volatile CoreSession session;
+    private ByteArrayOutputStream fragments;   // a text message arriving in fragments; frames come one at a time
 
     public CoreConnection(Consumer<ByteBuffer> onText) {
         this.onText = onText;
@@ -54,10 +56,27 @@ public final class CoreConnection implements FrameHandler {
         coreSession.demand();
     }
 
+    /**
+     * A text message: Jetty's parser hands over a frame that straddles two network reads as
+     * fragments (a TEXT frame without FIN, then CONTINUATION frames), which are joined here.
+     */
     @Override
     public void onFrame(Frame frame, Callback callback) {
-        if (frame.getOpCode() == OpCode.TEXT) {
+        byte opCode = frame.getOpCode();
+        if (opCode == OpCode.TEXT && frame.isFin()) {
             onText.accept(frame.getPayload());
+        } else if (opCode == OpCode.TEXT || opCode == OpCode.CONTINUATION && fragments != null) {
+            if (opCode == OpCode.TEXT) {
+                fragments = new ByteArrayOutputStream();
+            }
+            ByteBuffer payload = frame.getPayload();
+            byte[] bytes = new byte[payload.remaining()];
+            payload.get(bytes);
+            fragments.writeBytes(bytes);
+            if (frame.isFin()) {
+                onText.accept(ByteBuffer.wrap(fragments.toByteArray()));
+                fragments = null;
+            }
         }
         callback.succeeded();
         session.demand();
