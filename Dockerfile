@@ -19,4 +19,5 @@ EXPOSE 8080
 # through JAVA_TOOL_OPTIONS, for example "-Ddev.streamrpc.LEVEL=DEBUG".
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["java", "-cp", "streamrpc-server.jar", "dev.streamrpc.server.HealthCheck"]
-CMD ["java", "-jar", "streamrpc-server.jar"]
+# The README's command: see "Memory and the JVM" there for why SerialGC.
+CMD ["java", "-XX:+UseSerialGC", "-jar", "streamrpc-server.jar"]

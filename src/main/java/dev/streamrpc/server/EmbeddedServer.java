@@ -6,6 +6,7 @@ import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -38,7 +39,7 @@ public final class EmbeddedServer {
         System.setProperty("org.jboss.logging.provider", "slf4j");
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        Server server = new Server();
+        Server server = new Server(new QueuedThreadPool(maxThreads()));
         ServerConnector connector = new ServerConnector(server);
         connector.setPort(options.port());
         server.addConnector(connector);
@@ -74,6 +75,16 @@ public final class EmbeddedServer {
         } catch (Exception e) {
             LOG.warn("Stopping the server failed", e);
         }
+    }
+
+    /**
+     * Jetty's threads read frames and run handshakes; nothing blocks on them (blocking RPC
+     * methods have their own workers), so a few per core do. Jetty's default of 200 only costs
+     * memory (each thread's stack) and context switches: during a reconnect storm every
+     * handshake in flight gets a thread of its own.
+     */
+    private static int maxThreads() {
+        return Math.max(32, 8 * Runtime.getRuntime().availableProcessors());
     }
 
     private static Path defaultWar() {

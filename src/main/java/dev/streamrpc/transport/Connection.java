@@ -67,8 +67,17 @@ final class Connection implements Subscriber, Caller {
         }
         transport.sockets().unregister(this);
         closed.complete(null);
-        LOG.info("Connection {} closed with {} {} after {} ms", id, code, reason,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAt));
+        // Closes the server chose for a problem (policy 1008, too big 1009, server error 1011) are worth
+        // a line; the everyday ones (a client leaving, a network dropping) only at debug level.
+        if (code == CloseStatus.SLOW_CONSUMER.code() || code == 1009 || code == CloseStatus.SERVER_ERROR.code()) {
+            LOG.info("Connection {} closed with {} {} after {} ms", id, code, reason, millisOpen());
+        } else {
+            LOG.debug("Connection {} closed with {} {} after {} ms", id, code, reason, millisOpen());
+        }
+    }
+
+    private long millisOpen() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAt);
     }
 
     @Override

@@ -63,7 +63,8 @@ public class Transport {
         // Any frame, pings and pongs included, counts as activity.
         session.setMaxIdleTimeout(settings.idleTimeout().toMillis());
         Connection connection = new Connection(Long.toString(ids.incrementAndGet(), 36), session, admittedPrincipal(session), this);
-        LOG.info("Connection {} opened from {}", connection.id(), remoteAddress(session));
+        // Per connection, so at debug level: a reconnect storm would otherwise write a line per client.
+        LOG.debug("Connection {} opened from {}", connection.id(), remoteAddress(session));
         return connection;
     }
 

@@ -1,5 +1,7 @@
 package dev.streamrpc.bench;
 
+import dev.streamrpc.testing.LaunchCommand;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
@@ -17,7 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The servers a benchmark run starts, each as a user would start it: no JVM or Node flags,
+ * The servers a benchmark run starts, each as a user would start it: StreamRPC with the
+ * README's command ({@link LaunchCommand}), the others with no JVM or Node flags, each with
  * only a port. Every server may be pinned to one CPU (the same one for all), so that each
  * has one core while the generator takes the rest, and Node's single thread and the JVMs
  * compete on equal terms.
@@ -110,7 +113,7 @@ final class Servers {
     /** A StreamRPC jar (this build's, or another's to compare with), started as the README starts it. */
     Running streamrpc(String name, Path jar, Map<String, String> settings) throws Exception {
         int port = freePort();
-        return start(name, List.of(java(), "-jar", jar.toString(), "--port", Integer.toString(port)), settings,
+        return start(name, LaunchCommand.of(jar, "--port", Integer.toString(port)), settings,
                 "StreamRPC ready", URI.create("ws://127.0.0.1:" + port + "/stream"), Kind.STREAMRPC);
     }
 

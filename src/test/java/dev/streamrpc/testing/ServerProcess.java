@@ -31,9 +31,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** On {@code port}, for example the port of a server that was stopped, to restart it in its place. */
     public ServerProcess(Map<String, String> environment, int port) throws Exception {
-        Path jar = Path.of(System.getProperty("streamrpc.server.jar", "target/streamrpc-server.jar"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder command = new ProcessBuilder(java, "-jar", jar.toString(), "--port", Integer.toString(port)).redirectErrorStream(true);
+        ProcessBuilder command = new ProcessBuilder(LaunchCommand.of(jar(), "--port", Integer.toString(port))).redirectErrorStream(true);
         command.environment().putAll(environment);
         process = command.start();
         CompletableFuture<Matcher> ready = new CompletableFuture<>();
@@ -57,15 +55,17 @@ public final class ServerProcess implements AutoCloseable {
         uri = URI.create(started.group(2));
     }
 
+    private static Path jar() {
+        return Path.of(System.getProperty("streamrpc.server.jar", "target/streamrpc-server.jar"));
+    }
+
     /** How a server that was expected not to start ended. */
     public record Failed(int exitCode, String output) {
     }
 
     /** Starts a server that must fail to start; returns how it ended (within 60 s). */
     public static Failed failingToStart(Map<String, String> environment) throws Exception {
-        Path jar = Path.of(System.getProperty("streamrpc.server.jar", "target/streamrpc-server.jar"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder command = new ProcessBuilder(java, "-jar", jar.toString(), "--port", "0").redirectErrorStream(true);
+        ProcessBuilder command = new ProcessBuilder(LaunchCommand.of(jar(), "--port", "0")).redirectErrorStream(true);
         command.environment().putAll(environment);
         Process process = command.start();
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
