@@ -124,12 +124,13 @@ final class Report {
         md.append("Command: `bench/run` (builds, installs Socket.IO with `npm ci` in `bench/socketio`, then runs "
                 + "`dev.streamrpc.bench.BenchRunner`). One generator, Jetty's core WebSocket client with 8 threads handling "
                 + "frames as bytes (`java -Xmx1g`), drives all three servers, each in its own protocol. Every server is a "
-                + "process of its own, started as its user starts it, with no JVM or Node flags, " + pinned + ".\n\n");
+                + "process of its own, started as its user starts it (StreamRPC with the README's command and its JVM option, "
+                + "the others with no JVM or Node flags), " + pinned + ".\n\n");
         md.append("| server | started as | protocol | what it runs |\n| --- | --- | --- | --- |\n");
         md.append("| StreamRPC | `").append(commands.getOrDefault(STREAMRPC, "not started")).append("`: the README's command; "
                 + "the only setting is the request rate per connection (1,000/s by default), which would cap the echo "
                 + "scenario; the token bucket is still consulted on every request. ")
-                .append(ergonomics.containsKey(STREAMRPC) ? "The JVM chose " + ergonomics.get(STREAMRPC) + ". " : "")
+                .append(ergonomics.containsKey(STREAMRPC) ? "The JVM ran " + ergonomics.get(STREAMRPC) + ". " : "")
                 .append("| docs/PROTOCOL.md at `/stream` | the demo's `echo` and the built-in `subscribe` and `publish` "
                         + "(in-memory broker), with validation, error mapping, metrics and the outbox in the path |\n");
         md.append("| floor | `").append(commands.getOrDefault(FLOOR, "not started")).append("`")
