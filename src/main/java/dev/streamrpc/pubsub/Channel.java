@@ -228,19 +228,8 @@ final class Channel {
     }
 
     private void applyQueued() {
-        while (true) {
-            Runnable next;
-            synchronized (lock) {
-                next = operations.poll();
-                if (next == null) {
-                    applying = false;
-                    return;
-                }
-                if (next instanceof Inbound first) {
-                    batch.add(first.publication());
-                    takeBatchLocked();
-                }
-            }
+        Runnable next;
+        while ((next = takeNext()) != null) {
             try {
                 if (batch.isEmpty()) {
                     next.run();
@@ -255,6 +244,32 @@ final class Channel {
                 caughtUp.clear();
             }
         }
+    }
+
+    /**
+     * The next operation (an inbound publication takes those queued behind it into the batch),
+     * or null once the queue is empty: then this thread stops applying, and an idle channel
+     * (its broker subscription ended with nobody left, whatever was applied after that, such
+     * as publications in flight and publishers' waits) leaves the hub.
+     */
+    private Runnable takeNext() {
+        synchronized (lock) {
+            Runnable next = operations.poll();
+            if (next instanceof Inbound first) {
+                batch.add(first.publication());
+                takeBatchLocked();
+            }
+            if (next != null) {
+                return next;
+            }
+            applying = false;
+            retired = state == State.NEW;
+            if (!retired) {
+                return null;
+            }
+        }
+        hub.retired(this);
+        return null;
     }
 
     // ---------------------------------------------------------------- members
@@ -578,19 +593,7 @@ final class Channel {
             subscribeBroker();   // members joined while the broker let go; they are waiting
             return;
         }
-        state = State.NEW;
-        retireIfIdle();
-    }
-
-    /** Leaves the hub unless operations arrived meanwhile (then the next join starts over from NEW). */
-    private void retireIfIdle() {
-        synchronized (lock) {
-            if (!operations.isEmpty()) {
-                return;
-            }
-            retired = true;
-        }
-        hub.retired(this);
+        state = State.NEW;   // retired once the queue is applied, unless a join comes first
     }
 
     // ---------------------------------------------------------------- groups

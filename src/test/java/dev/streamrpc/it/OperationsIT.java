@@ -83,9 +83,9 @@ class OperationsIT {
             // The gauges also count other tests' connections until their asynchronous close is
             // done, and the delivery count is added after the messages are handed on: wait.
             await().atMost(WAIT).untilAsserted(() -> {
-                assertThat(metric("streamrpc_connections")).isEqualTo(2);
-                assertThat(metric("streamrpc_channels")).isEqualTo(2);
-                assertThat(metric("streamrpc_subscriptions")).isEqualTo(3);
+                assertThat(metric("streamrpc_connections")).as("connections").isEqualTo(2);
+                assertThat(metric("streamrpc_channels")).as("channels").isEqualTo(2);
+                assertThat(metric("streamrpc_subscriptions")).as("subscriptions").isEqualTo(3);
                 assertThat(metric("streamrpc_rpc_calls_seconds_count{method=\"echo\",outcome=\"ok\"}")).isEqualTo(echoes + 2);
                 assertThat(metric("streamrpc_rpc_errors_total{method=\"subscribe\"}")).isEqualTo(refused + 1);
                 assertThat(metric("streamrpc_messages_published_total")).isEqualTo(published + 1);

@@ -285,6 +285,24 @@ class SocketsManagerTest {
     }
 
     @Test
+    void aChannelEveryoneLeftLeavesTheHubEvenWhenOperationsArriveBehindItsUnsubscribe() {
+        CompletableFuture<Void> confirmation = new CompletableFuture<>();
+        broker.held.put("late", confirmation);
+        ConnectionChannels channels = join(new RecordingSubscriber("a"));
+        // Once the subscribe is answered (on the thread applying the channel's queue, which has
+        // just queued the channel's unsubscribe), a publication's wait for the fan-out is queued
+        // behind that unsubscribe.
+        CompletableFuture<Void> published = channels.subscribe("late", "*").toCompletableFuture()
+                .thenCompose(subscribed -> manager.publish("late", "e", 1)).toCompletableFuture();
+        channels.unsubscribe("late", "*");
+        broker.held.remove("late");
+        confirmation.complete(null);
+        published.join();
+        assertThat(broker.calls).containsExactly("subscribe late", "unsubscribe late");
+        assertThat(manager.stats().channels()).as("channels held by the hub").isZero();
+    }
+
+    @Test
     void concurrentFirstSubscribersNeverLoseASubscription() throws Exception {
         for (int round = 0; round < 200; round++) {
             String channel = "race" + round;
