@@ -22,11 +22,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -137,6 +143,41 @@ class TransportIT {
     void aCompletionStageResultIsSentWhenItCompletes() {
         try (WsClient client = WsClient.connect(Endpoints.stream(base))) {
             assertThat(client.call("later", "{}").getString("response")).isEqualTo("done");
+        }
+    }
+
+    /**
+     * On Jetty, Weld decorated every object the web app's factory creates, Jetty's WebSocket
+     * decoders included (created for each connection), and its cache of injection targets
+     * holds them weakly: a connection opening just after a collection failed with 1011. Here
+     * the heap is collected without pause while connections open, twenty at a time.
+     */
+    @Test
+    void connectionsOpeningWhileTheHeapIsCollectedAreAllServed() throws Exception {
+        AtomicBoolean collecting = new AtomicBoolean(true);
+        Thread collector = new Thread(() -> {
+            while (collecting.get()) {
+                System.gc();
+            }
+        }, "collector");
+        ExecutorService opening = Executors.newFixedThreadPool(20);
+        collector.start();
+        try {
+            for (int round = 0; round < 10; round++) {
+                List<Future<WsClient>> clients = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    clients.add(opening.submit(() -> WsClient.connect(Endpoints.stream(base))));
+                }
+                for (Future<WsClient> opened : clients) {
+                    try (WsClient client = opened.get()) {
+                        assertThat(client.call("echo", "{\"n\":1}").getJsonObject("response").getInt("n")).isEqualTo(1);
+                    }
+                }
+            }
+        } finally {
+            collecting.set(false);
+            collector.join();
+            opening.shutdown();
         }
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  */
 public final class LaunchCommand {
 
-    /** See README, "Running it": the collector that keeps memory per idle connection lowest. */
+    /** See README, "Memory and the JVM": the collector that keeps memory per idle connection lowest. */
     public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC");
 
     private LaunchCommand() {
