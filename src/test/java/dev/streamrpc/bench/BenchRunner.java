@@ -17,10 +17,11 @@ import java.util.Set;
 
 /**
  * Runs the scenarios against StreamRPC (in-memory broker), the floor and Socket.IO in one run,
- * in alternating rounds after a warm-up of each, then StreamRPC through Redis; writes the
- * report and the chart. {@code bench/run} builds everything and calls it.
+ * in alternating rounds after a warm-up of each, then StreamRPC through Redis, then StreamRPC
+ * with history on against off ({@link HistoryBench}) and on one Redis against a Redis Cluster
+ * ({@link ClusterBench}); writes the report and the chart. {@code bench/run} builds everything and calls it.
  *
- * <pre>BenchRunner [--quick] [--only fanout,rpc,fixed,idle,redis] [--set name=value,...] [--out DIR] [--no-pin] [--baseline JAR]</pre>
+ * <pre>BenchRunner [--quick] [--only fanout,rpc,fixed,idle,redis,history,cluster] [--set name=value,...] [--out DIR] [--no-pin] [--baseline JAR]</pre>
  *
  * {@code --set} changes sizes by the names of {@link Sizes} ({@code --set messages=500,rates=10000:20000});
  * a run with {@code --only} or {@code --set} writes to target/bench-custom unless {@code --out} says otherwise.
@@ -32,18 +33,29 @@ public final class BenchRunner {
     private static final long STARTED = System.nanoTime();
     private static final String BASELINE = "StreamRPC before";
 
-    /** The sizes of a run; a fanout round delivers {@code subscribers × messages}. */
+    /**
+     * The sizes of a run; a fanout round delivers {@code subscribers × messages}. The history
+     * scenario times {@code recoveries} subscribes that each recover {@code recoverPublications},
+     * and measures Redis memory on {@code memoryChannels} channels; the cluster scenario
+     * publishes {@code clusterMessages} over {@code clusterChannels} channels a round, then
+     * kills a master {@code failovers} times.
+     */
     record Sizes(int subscribers, int messages, int rounds, int window, int rpcConnections, double rpcSeconds,
                  double warmupSeconds, double[] rates, double rateSeconds, int idleConnections, int channelsEach,
-                 int redisMessages) {
+                 int redisMessages, int recoveries, int recoverPublications, int memoryChannels, int clusterChannels,
+                 int clusterMessages, int failovers) {
     }
 
     static final Sizes DEFAULT = new Sizes(1000, 5_000, 3, 64, 50, 5, 6, new double[] {20_000, 40_000}, 3,
-            10_000, 10, 1_000);
-    static final Sizes QUICK = new Sizes(20, 100, 2, 16, 4, 0.5, 1, new double[] {1_000}, 0.5, 200, 5, 50);
+            10_000, 10, 1_000, 9, 1_000, 100, 100, 50_000, 3);
+    static final Sizes QUICK = new Sizes(20, 100, 2, 16, 4, 0.5, 1, new double[] {1_000}, 0.5, 200, 5, 50,
+            3, 200, 10, 10, 500, 1);
 
     /** The scenarios, by the names {@code --only} takes. */
-    enum Scenario { FANOUT, RPC, FIXED, IDLE, REDIS }
+    enum Scenario { FANOUT, RPC, FIXED, IDLE, REDIS, HISTORY, CLUSTER }
+
+    private static final String USAGE = "[--quick] [--only fanout,rpc,fixed,idle,redis,history,cluster] [--set name=value,...] "
+            + "[--out DIR] [--no-pin] [--baseline JAR]";
 
     /** What the command line asked for. */
     record Options(String kind, Sizes sizes, Set<Scenario> scenarios, Path out, boolean pin, Path baseline) {
@@ -68,8 +80,7 @@ public final class BenchRunner {
                     case "--set" -> set = args[++i];
                     case "--out" -> out = Path.of(args[++i]);
                     case "--baseline" -> baseline = Path.of(args[++i]);
-                    default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                            + "; usage: [--quick] [--only fanout,rpc,fixed,idle,redis] [--set name=value,...] [--out DIR] [--no-pin] [--baseline JAR]");
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: " + USAGE);
                 }
             }
             boolean custom = set != null || baseline != null || scenarios.size() < Scenario.values().length;
@@ -138,6 +149,12 @@ public final class BenchRunner {
             }
             if (options.scenarios().contains(Scenario.REDIS)) {
                 throughRedis(servers, load, report);
+            }
+            if (options.scenarios().contains(Scenario.HISTORY)) {
+                HistoryBench.run(servers, load, sizes, report.history);
+            }
+            if (options.scenarios().contains(Scenario.CLUSTER)) {
+                ClusterBench.run(servers, load, sizes, report.cluster);
             }
         }
         report.finish((System.nanoTime() - STARTED) / 60e9, LocalDate.now().toString(),
@@ -235,12 +252,12 @@ public final class BenchRunner {
         }
     }
 
-    private static <T> T logged(T result) {
+    static <T> T logged(T result) {
         log(String.valueOf(result));
         return result;
     }
 
-    private static void log(String line) {
+    static void log(String line) {
         System.out.printf("[bench %5.0f s] %s%n", (System.nanoTime() - STARTED) / 1e9, line);
     }
 }

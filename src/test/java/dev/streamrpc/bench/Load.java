@@ -9,6 +9,7 @@ import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 
 /**
  * The load generator: the fanout, rpc and idle-connection scenarios against one server, on
@@ -38,9 +40,13 @@ final class Load implements AutoCloseable {
     /** The id of the subscription a link makes as it opens; other requests use other ids. */
     private static final long OPENING_SUBSCRIBE = 0;
 
+    /**
+     * One fanout round; {@code seconds} and {@code perSecond} run from the first publish to the last delivery,
+     * {@code acksPerSecond} from the first publish to the last acknowledgement.
+     */
     record Fanout(String server, int round, int subscribers, int messages, double offered, long deliveries, long lost,
-                  long errors, double seconds, double perSecond, double p50, double p90, double p99, double max,
-                  double serverCpuMicrosPerDelivery, double clientCpuSeconds) {
+                  long errors, double seconds, double perSecond, double acksPerSecond, double p50, double p90, double p99,
+                  double max, double serverCpuMicrosPerDelivery, double clientCpuSeconds) {
 
         double clientCpuMicrosPerDelivery() {
             return clientCpuSeconds * 1e6 / Math.max(1, deliveries);
@@ -115,14 +121,24 @@ final class Load implements AutoCloseable {
         return System.nanoTime() - ORIGIN;
     }
 
-    /** S subscribers, one publisher; {@code rate} deliveries per second, or 0 for full speed with {@code window} in flight. */
+    /**
+     * S subscribers of one channel, one publisher; {@code rate} deliveries per second, or 0 for
+     * full speed with {@code window} in flight.
+     */
     Fanout fanout(Servers.Running subscribeTo, Servers.Running publishTo, int round, int subscribers, int messages, int window,
                   double rate) throws Exception {
+        return fanout(subscribeTo, publishTo, round, subscribers, messages, window, rate, FanoutPlan.ONE_CHANNEL);
+    }
+
+    /** A fanout round as {@code plan} lays it out. */
+    Fanout fanout(Servers.Running subscribeTo, Servers.Running publishTo, int round, int subscribers, int messages, int window,
+                  double rate, FanoutPlan plan) throws Exception {
         Histogram latency = new Histogram();
         AtomicLong received = new AtomicLong();
         AtomicLong last = new AtomicLong();
+        AtomicLong lastAck = new AtomicLong();
         ErrorReplies errors = new ErrorReplies();
-        Opened subscribed = open(subscribeTo, subscribers, "bench", new Link.Listener() {
+        Opened subscribed = open(subscribeTo, subscribers, plan::subscribe, new Link.Listener() {
             @Override
             public void reply(Link link, long id, ByteBuffer error) {
                 // Subscribers ask nothing but their opening subscription.
@@ -141,12 +157,16 @@ final class Load implements AutoCloseable {
             throw new IllegalStateException(subscribeTo.name() + ": only " + subscribed.links().size() + " subscribers of " + subscribers);
         }
         Semaphore inFlight = new Semaphore(window);
-        Link publisher = openOne(publishTo, (link, id, error) -> {
-            if (error != null) {
-                errors.add(error);
-            }
-            inFlight.release();
-        });
+        List<Link> publishers = new ArrayList<>();
+        for (int p = 0; p < plan.publishers(); p++) {
+            publishers.add(openOne(publishTo, (link, id, error) -> {
+                if (error != null) {
+                    errors.add(error);
+                }
+                lastAck.accumulateAndGet(now(), Math::max);
+                inFlight.release();
+            }));
+        }
         long cpu0 = Proc.cpuNanos(subscribeTo.pid());
         long self0 = Proc.selfCpuNanos();
         long start = now();
@@ -160,21 +180,51 @@ final class Load implements AutoCloseable {
             } else {
                 inFlight.acquire();
             }
-            publisher.request(i, "publish", "{\"channel\":\"bench\",\"data\":{\"t\":" + now() + ",\"pad\":\"" + PAD + "\"}}");
+            publishers.get(i % publishers.size()).request(i, "publish",
+                    "{\"channel\":\"" + plan.channel(i) + "\",\"data\":{\"t\":" + now() + ",\"pad\":\"" + PAD + "\"}}");
         }
-        long expected = (long) subscribers * messages;
+        long expected = plan.expected(subscribers, messages);
         waitFor(() -> received.get() >= expected, 120);
         Thread.sleep(200); // anything delivered twice would arrive now
         double seconds = (last.get() - start) / 1e9;
         long cpu = Proc.cpuNanos(subscribeTo.pid()) - cpu0;
         double self = (Proc.selfCpuNanos() - self0) / 1e9;
-        publisher.close();
+        publishers.forEach(Link::close);
         subscribed.close();
         long got = received.get();
         return new Fanout(subscribeTo.name(), round, subscribers, messages, rate, got, expected - got,
-                errors.count(subscribeTo.name(), "fanout"), seconds,
-                got / seconds, latency.percentileMillis(0.5), latency.percentileMillis(0.9), latency.percentileMillis(0.99),
+                errors.count(subscribeTo.name(), "fanout"), seconds, got / seconds, messages / ((lastAck.get() - start) / 1e9),
+                latency.percentileMillis(0.5), latency.percentileMillis(0.9), latency.percentileMillis(0.99),
                 latency.percentileMillis(1.0), cpu / 1e3 / Math.max(1, got), self);
+    }
+
+    /**
+     * Publishes {@code each} messages with this data (a JSON value) to every one of the channels,
+     * taking turns, {@code window} in flight on one connection, and returns once every publish is
+     * answered: how many were refused.
+     */
+    long publish(Servers.Running server, List<String> channels, int each, String data, int window) throws Exception {
+        int total = channels.size() * each;
+        Semaphore inFlight = new Semaphore(window);
+        CountDownLatch answered = new CountDownLatch(total);
+        ErrorReplies errors = new ErrorReplies();
+        Link publisher = openOne(server, (link, id, error) -> {
+            if (error != null) {
+                errors.add(error);
+            }
+            inFlight.release();
+            answered.countDown();
+        });
+        for (int i = 0; i < total; i++) {
+            inFlight.acquire();
+            publisher.request(i, "publish", "{\"channel\":\"" + channels.get(i % channels.size()) + "\",\"data\":" + data + "}");
+        }
+        boolean all = answered.await(600, TimeUnit.SECONDS);
+        publisher.close();
+        if (!all) {
+            throw new IllegalStateException(server.name() + ": " + answered.getCount() + " of " + total + " publishes unanswered");
+        }
+        return errors.count(server.name(), "publish");
     }
 
     /** C connections calling echo back to back for {@code seconds}; a call's id is the time it was sent. */
@@ -228,7 +278,7 @@ final class Load implements AutoCloseable {
         Proc.awaitQuiet(server.pid());
         long heap0 = server.jvm() ? Proc.heapAfterGc(server.pid()) : 0;
         long rss0 = Proc.rss(server.pid());
-        Opened opened = open(server, wanted, "idle", new Link.Listener() {
+        Opened opened = open(server, wanted, i -> "{\"channel\":\"idle\"}", new Link.Listener() {
             @Override
             public void reply(Link link, long id, ByteBuffer error) {
                 if (error != null) {
@@ -271,16 +321,18 @@ final class Load implements AutoCloseable {
     }
 
     /**
-     * Opens N links with up to 256 handshakes in flight; with a channel, each subscribes to it
-     * and counts as open once that is confirmed. Stops at the first failure (a server or the
-     * file-descriptor limit refusing more) and returns what opened.
+     * Opens N links with up to 256 handshakes in flight; with {@code subscription} (the payload
+     * of link {@code i}'s subscribe), each subscribes and counts as open once that is confirmed.
+     * Stops at the first failure (a server or the file-descriptor limit refusing more) and
+     * returns what opened.
      */
-    private Opened open(Servers.Running server, int wanted, String channel, Link.Listener listener) throws InterruptedException {
+    private Opened open(Servers.Running server, int wanted, IntFunction<String> subscription, Link.Listener listener)
+            throws InterruptedException {
         Semaphore handshakes = new Semaphore(HANDSHAKES_IN_FLIGHT);
         CountDownLatch settled = new CountDownLatch(wanted);
         Queue<Link> links = new ConcurrentLinkedQueue<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Link.Listener opening = channel == null ? listener : new Link.Listener() {
+        Link.Listener opening = subscription == null ? listener : new Link.Listener() {
             @Override
             public void reply(Link link, long id, ByteBuffer error) {
                 if (id != OPENING_SUBSCRIBE) {
@@ -307,12 +359,12 @@ final class Load implements AutoCloseable {
         int attempted = 0;
         while (attempted < wanted && failure.get() == null) {
             handshakes.acquire();
-            attempted++;
+            int index = attempted++;
             Link.open(client, configuration, server.uri(), server.wire(), opening).whenComplete((link, error) -> {
                 if (error != null) {
                     failure.compareAndSet(null, error);
-                } else if (channel != null) {
-                    link.request(OPENING_SUBSCRIBE, "subscribe", "{\"channel\":\"" + channel + "\"}");
+                } else if (subscription != null) {
+                    link.request(OPENING_SUBSCRIBE, "subscribe", subscription.apply(index));
                     return; // settled by the reply
                 } else {
                     links.add(link);
@@ -334,7 +386,8 @@ final class Load implements AutoCloseable {
         return new Opened(List.copyOf(links), seconds);
     }
 
-    private Link openOne(Servers.Running server, Link.Listener listener) throws Exception {
+    /** One link, ready for requests, with no subscription. */
+    Link openOne(Servers.Running server, Link.Listener listener) throws Exception {
         return Link.open(client, configuration, server.uri(), server.wire(), listener).get(30, TimeUnit.SECONDS);
     }
 

@@ -53,6 +53,8 @@ final class Report {
     final List<Load.Idle> idle = new ArrayList<>();
     final List<Load.Fanout> redis = new ArrayList<>();
     Load.Idle redisIdle;
+    final HistoryFigures history = new HistoryFigures();
+    final ClusterFigures cluster = new ClusterFigures();
     /** What each JVM chose by itself (collector, heap). */
     final Map<String, String> ergonomics = new TreeMap<>();
     private final String kind;
@@ -111,6 +113,12 @@ final class Report {
         everyRound(md);
         md.append("\n![deliveries per second, CPU per delivery, echo calls per second and p99, memory per idle connection, "
                 + "subscribes per second: medians, whiskers from the lowest to the highest round](benchmarks.png)\n");
+        if (!history.isEmpty()) {
+            history.markdown(md, sizes, servers.commands());
+        }
+        if (!cluster.isEmpty()) {
+            cluster.markdown(md, sizes, servers.commands(), servers.pinnedCpu());
+        }
         return md.toString();
     }
 
@@ -277,9 +285,7 @@ final class Report {
     }
 
     private void everyRound(StringBuilder md) {
-        md.append("## Every round\n\n| scenario | server | round | offered/s | deliveries/s | lost | errors | p50 ms | p90 ms "
-                + "| p99 ms | max ms | server µs/delivery | generator CPU s |\n"
-                + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        md.append("## Every round\n\n").append(FANOUT_HEADER);
         fanout.forEach(f -> fanoutRow(md, "fanout", f));
         fixed.forEach(f -> fanoutRow(md, "fixed rate", f));
         redis.forEach(f -> fanoutRow(md, f.subscribers() == 1 ? "Redis, 1 subscriber, 1 in flight" : "fanout via Redis", f));
@@ -301,7 +307,12 @@ final class Report {
                 i.subscribesPerSecond(), i.reached())));
     }
 
-    private static void fanoutRow(StringBuilder md, String scenario, Load.Fanout f) {
+    /** The head of a table of fanout rounds, one {@link #fanoutRow} each. */
+    static final String FANOUT_HEADER = "| scenario | server | round | offered/s | deliveries/s | lost | errors | p50 ms | p90 ms "
+            + "| p99 ms | max ms | server µs/delivery | generator CPU s |\n"
+            + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+
+    static void fanoutRow(StringBuilder md, String scenario, Load.Fanout f) {
         md.append(String.format("| %s | %s | %d | %s | %,.0f | %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f |%n", scenario,
                 f.server(), f.round(), f.offered() > 0 ? String.format("%,.0f", f.offered()) : "max", f.perSecond(), f.lost(),
                 f.errors(), f.p50(), f.p90(), f.p99(), f.max(), f.serverCpuMicrosPerDelivery(), f.clientCpuSeconds()));
@@ -319,6 +330,8 @@ final class Report {
             rows.add(redisIdle);
         }
         rows.forEach(row -> text.append(row).append('\n'));
+        history.raw(text);
+        cluster.raw(text);
         return text.toString();
     }
 }

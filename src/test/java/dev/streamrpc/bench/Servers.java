@@ -10,11 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,6 +54,13 @@ final class Servers {
     static final Map<String, String> STREAMRPC_SETTINGS = Map.of("STREAM_RATE_LIMIT", "1e9", "STREAM_RATE_BURST", "1e9");
 
     static final Path SOCKET_IO_DIR = Path.of("bench", "socketio");
+
+    /** These settings with some added or replaced. */
+    static Map<String, String> with(Map<String, String> settings, Map<String, String> more) {
+        Map<String, String> all = new HashMap<>(settings);
+        all.putAll(more);
+        return all;
+    }
 
     /** A started server process and its WebSocket URL. */
     record Running(String name, Process process, URI uri, Wire wire, boolean jvm) implements AutoCloseable {
@@ -128,7 +137,12 @@ final class Servers {
         ProcessBuilder builder = new ProcessBuilder(pinned).redirectErrorStream(true);
         builder.environment().putAll(settings);
         Process process = builder.start();
-        await(process, ready, name);
+        try {
+            await(process, ready, name);
+        } catch (Exception | Error e) {
+            process.destroyForcibly();   // a server that never became ready must not outlive the run
+            throw e;
+        }
         return new Running(name, process, uri, kind.wire, kind.jvm);
     }
 
@@ -166,7 +180,11 @@ final class Servers {
         }, name + "-output");
         drain.setDaemon(true);
         drain.start();
-        started.get(90, TimeUnit.SECONDS);
+        try {
+            started.get(90, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(name + " did not say \"" + ready + "\" within 90 s", e);
+        }
     }
 
     /** What the JVM chose by itself (collector, largest heap), read with {@code jcmd VM.flags}. */
