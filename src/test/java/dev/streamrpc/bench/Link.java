@@ -69,6 +69,11 @@ final class Link {
         connection.close();
     }
 
+    /** How the server closed this link, if it did: a link closed under load is a failure to report, not a stall. */
+    String closedBy() {
+        return connection.closed().isDone() ? connection.closed().join().toString() : null;
+    }
+
     /** A frame of the protocol itself (a pong, a namespace connect). */
     void send(String text) {
         connection.send(text);

@@ -254,7 +254,9 @@ final class Load implements AutoCloseable {
             link.request(now(), "echo", ECHO);
         }
         if (!finished.await((long) seconds + 30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException(server.name() + ": " + finished.getCount() + " echo connections stalled");
+            List<String> closes = opened.links().stream().map(Link::closedBy).filter(java.util.Objects::nonNull).toList();
+            throw new IllegalStateException(server.name() + ": " + finished.getCount() + " echo connections stalled; "
+                    + closes.size() + " links closed by the server" + (closes.isEmpty() ? "" : ", the first: " + closes.get(0)));
         }
         double elapsed = (now() - start) / 1e9;
         double self = (Proc.selfCpuNanos() - self0) / 1e9;
