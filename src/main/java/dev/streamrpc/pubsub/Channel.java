@@ -31,9 +31,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * one thread at a time applies the queue, to the end, and everyone else only queues and
  * returns. So fan-out walks plain arrays that nothing changes under it, joins and leaves are
  * O(1) (swap-remove), and all local subscribers see the channel's publications in one order.
- * The only lock guards the queue itself, for a few instructions. A change is applied by the
- * thread that queues it when nobody else is applying; publications are applied on the hub's
- * fan-out threads, so that the publisher's thread goes back to reading while they go out.
+ * The only lock guards the queue itself, for a few instructions. A change (a join, a leave,
+ * a broker's answer) is applied by the thread that queues it when nobody else is applying,
+ * together with whatever is queued meanwhile; an inbound publication that finds nobody
+ * applying is handed to the hub's fan-out threads, so that the publisher's thread (or the
+ * Redis inbound thread) goes back to reading while it goes out.
  *
  * <p><b>Publications that queue up go out together.</b> The publications waiting in the
  * queue (up to {@value #MAX_BATCH}) are fanned out as one batch: each member is reached once
@@ -166,6 +168,8 @@ final class Channel {
     private final List<CaughtUp> caughtUp = new ArrayList<>();          // the applying thread's
     private boolean applying;                                            // guarded by lock
     private boolean retired;                                             // guarded by lock
+    private final Runnable applyHere = this::applyQueued;
+    private final Runnable applyOnFanOut;
 
     // Touched only by the thread applying operations; the lock's hand-over orders those threads.
     private State state = State.NEW;
@@ -186,6 +190,7 @@ final class Channel {
     Channel(String name, Channels hub) {
         this.name = name;
         this.hub = hub;
+        this.applyOnFanOut = () -> hub.fanOut(applyHere);
     }
 
     /**
@@ -194,6 +199,38 @@ final class Channel {
      * caller starts a new one.
      */
     boolean submit(Runnable operation) {
+        return enqueue(operation, applyHere);
+    }
+
+    /**
+     * Queues an inbound publication; a fan-out thread applies the queue if nobody is applying
+     * it. False when the channel has been retired.
+     */
+    boolean submitPublication(Publication publication) {
+        return enqueue(new Inbound(this, publication), applyOnFanOut);
+    }
+
+    /**
+     * Completes {@code done} once what is queued now has been fanned out: at once when nothing
+     * is (a publisher's thread never applies the queue for it). False when the channel has been
+     * retired.
+     */
+    boolean submitCaughtUp(CompletableFuture<Void> done) {
+        synchronized (lock) {
+            if (retired) {
+                return false;
+            }
+            if (applying) {
+                operations.add(new CaughtUp(done));
+                return true;
+            }
+        }
+        done.complete(null);
+        return true;
+    }
+
+    /** Queues an operation; when nobody is applying the queue, {@code startApplying} does. */
+    private boolean enqueue(Runnable operation, Runnable startApplying) {
         synchronized (lock) {
             if (retired) {
                 return false;
@@ -204,26 +241,7 @@ final class Channel {
             }
             applying = true;
         }
-        applyQueued();
-        return true;
-    }
-
-    /**
-     * Queues an inbound publication; a fan-out thread applies the queue if nobody is applying
-     * it. False when the channel has been retired.
-     */
-    boolean submitPublication(Publication publication) {
-        synchronized (lock) {
-            if (retired) {
-                return false;
-            }
-            operations.add(new Inbound(this, publication));
-            if (applying) {
-                return true;
-            }
-            applying = true;
-        }
-        hub.fanOut(this::applyQueued);
+        startApplying.run();
         return true;
     }
 
@@ -348,11 +366,6 @@ final class Channel {
             }
             operations.poll();
         }
-    }
-
-    /** Completes {@code done} once what is queued now has been fanned out. False when the channel has been retired. */
-    boolean submitCaughtUp(CompletableFuture<Void> done) {
-        return submit(new CaughtUp(done));
     }
 
     /**

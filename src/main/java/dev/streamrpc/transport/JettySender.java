@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
  */
 final class JettySender implements Outbox.Sender {
 
+    /** Frames per write: as many as a channel hands a member in one fan-out batch (Channel.MAX_BATCH). */
     private static final int MAX_BATCH = 64;
     private final CoreSession session;
 

@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * then its bytes count against the server's {@link PendingBytes}, as do inbound publications
  * until they are fanned out, so neither a slow Redis nor a flood from it can grow the heap
  * without bound. Inbound messages, and the completions of every stage this broker returns,
- * leave the Lettuce event loop at once for one fan-out thread, which keeps each channel's order.
+ * leave the Lettuce event loop at once for one inbound thread, which keeps each channel's order.
  */
 public final class RedisBroker implements Broker {
 
@@ -98,14 +98,14 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<StreamState> subscribe(String channel) {
-        return fanOut.refusedAs(subscriber.async().subscribe(ChannelKeys.of(channel).pubsub())
+        return fanOut.subscription(() -> subscriber.async().subscribe(ChannelKeys.of(channel).pubsub())
                 .thenCompose(ok -> fanOut.history(publisher.async(), channel, 0, 0))
                 .thenApply(History::state), "Redis did not confirm SUBSCRIBE");
     }
 
     @Override
     public CompletionStage<Void> unsubscribe(String channel) {
-        return fanOut.refusedAs(subscriber.async().unsubscribe(ChannelKeys.of(channel).pubsub()), "Redis did not confirm UNSUBSCRIBE");
+        return fanOut.subscription(() -> subscriber.async().unsubscribe(ChannelKeys.of(channel).pubsub()), "Redis did not confirm UNSUBSCRIBE");
     }
 
     @Override

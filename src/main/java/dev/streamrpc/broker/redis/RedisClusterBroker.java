@@ -186,7 +186,7 @@ public final class RedisClusterBroker implements Broker {
     @Override
     public CompletionStage<StreamState> subscribe(String channel) {
         wanted.add(channel);
-        return fanOut.refusedAs(pubsub.async().ssubscribe(ChannelKeys.of(channel).pubsub())
+        return fanOut.subscription(() -> pubsub.async().ssubscribe(ChannelKeys.of(channel).pubsub())
                 .thenCompose(ok -> fanOut.history(commands.async(), channel, 0, 0))
                 .thenApply(History::state), "Redis did not confirm SSUBSCRIBE");
     }
@@ -196,7 +196,7 @@ public final class RedisClusterBroker implements Broker {
         wanted.remove(channel);
         confirmed.remove(channel);
         retrying.remove(channel);
-        return fanOut.refusedAs(pubsub.async().sunsubscribe(ChannelKeys.of(channel).pubsub()), "Redis did not confirm SUNSUBSCRIBE");
+        return fanOut.subscription(() -> pubsub.async().sunsubscribe(ChannelKeys.of(channel).pubsub()), "Redis did not confirm SUNSUBSCRIBE");
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * What both Redis brokers do beside Lettuce: one {@code redis-inbound} thread to which inbound
@@ -30,11 +31,18 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RedisFanOut implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisFanOut.class);
+    /**
+     * Subscription changes waiting for Redis at once (a SUBSCRIBE with its read of the stream's
+     * state, or an UNSUBSCRIBE); the rest wait their turn. Enough to keep a pipeline to Redis
+     * full, few enough that each is answered well within the broker's timeout on a busy server.
+     */
+    private static final int SUBSCRIPTIONS_IN_FLIGHT = 128;
 
     private final PendingBytes pending;
     private final RedisStreams streams;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong droppedInBurst = new AtomicLong();
+    private final InFlightLimit subscriptions;
     // Unbounded in count, bounded in bytes: every queued publication is charged to pending.
     private final ExecutorService thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
         Thread fanOut = new Thread(r, "redis-inbound");
@@ -45,6 +53,7 @@ final class RedisFanOut implements AutoCloseable {
     RedisFanOut(PendingBytes pending, RedisStreams streams) {
         this.pending = pending;
         this.streams = streams;
+        this.subscriptions = new InFlightLimit(SUBSCRIPTIONS_IN_FLIGHT, thread);
     }
 
     /** Runs on Lettuce's event loop: charge, hand over, return. */
@@ -83,7 +92,7 @@ final class RedisFanOut implements AutoCloseable {
         }
     }
 
-    /** Runs the publish script; the stage completes on the fan-out thread once Redis has stored it. */
+    /** Runs the publish script; the stage completes on the inbound thread once Redis has stored it. */
     CompletionStage<Void> publish(RedisScriptingAsyncCommands<byte[], byte[]> commands, String channel, String event,
                                   EncodedMessage message) {
         long charged = message.size() + event.length();
@@ -99,13 +108,23 @@ final class RedisFanOut implements AutoCloseable {
         }, thread);
     }
 
-    /** Reads the history; the stage completes on the fan-out thread. */
+    /** Reads the history; the stage completes on the inbound thread. */
     CompletionStage<History> history(RedisScriptingAsyncCommands<byte[], byte[]> commands, String channel, long after, int limit) {
         return refusedAs(streams.history(commands, channel, after, limit), "Redis did not answer for the history");
     }
 
-    /** Moves a Redis command's completion to the fan-out thread; a failure becomes {@link CannotSubscribe}. */
-    <T> CompletionStage<T> refusedAs(CompletionStage<T> command, String refusal) {
+    /**
+     * Subscribes or unsubscribes a channel ({@code command}: SUBSCRIBE or SSUBSCRIBE and then the
+     * stream's state, or the UNSUBSCRIBE), with at most {@value #SUBSCRIPTIONS_IN_FLIGHT} such
+     * commands waiting for Redis at once; completes on the inbound thread, a failure as
+     * {@link CannotSubscribe}.
+     */
+    <T> CompletionStage<T> subscription(Supplier<CompletionStage<T>> command, String refusal) {
+        return refusedAs(subscriptions.submit(command), refusal);
+    }
+
+    /** Moves a Redis command's completion to the inbound thread; a failure becomes {@link CannotSubscribe}. */
+    private <T> CompletionStage<T> refusedAs(CompletionStage<T> command, String refusal) {
         return command.handleAsync((value, failure) -> {
             if (failure != null) {
                 throw new CompletionException(new CannotSubscribe(refusal, failure));
