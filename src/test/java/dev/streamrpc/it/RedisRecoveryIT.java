@@ -125,6 +125,26 @@ class RedisRecoveryIT {
         }
     }
 
+    /**
+     * A publication made while a server's SUBSCRIBE connection is coming back reaches nobody
+     * through Redis. It used to wait for the next publication on the channel (whose skipped
+     * offset revealed it); on a quiet channel that may never come. Now the server reads the
+     * channel's latest publication once Lettuce has subscribed again, so it arrives by itself.
+     */
+    @Test
+    void aPublicationMadeWhileTheSubscriptionIsRestoredArrivesWithoutWaitingForAnother() {
+        try (WsClient subscriber = WsClient.connect(serverA.uri())) {
+            positioned(subscriber, "quiet");
+            subscriber.call("publish", "{\"channel\":\"quiet\",\"event\":\"before\",\"data\":1}");
+            assertThat(subscriber.next().getString("event")).isEqualTo("before");
+            killRedisPubSubClients();   // Lettuce waits before reconnecting: the next publish lands meanwhile
+            subscriber.call("publish", "{\"channel\":\"quiet\",\"event\":\"meanwhile\",\"data\":2}");
+            JsonObject arrived = subscriber.next();
+            assertThat(arrived.getString("event")).isEqualTo("meanwhile");
+            assertThat(arrived.getInt("offset")).isEqualTo(2);
+        }
+    }
+
     @Test
     void redisRestartedWithoutItsDataIsAnnouncedAsANewEpochAndNothingIsSkippedSilently() throws Exception {
         try (WsClient subscriber = WsClient.connect(serverA.uri()); WsClient publisher = WsClient.connect(serverB.uri())) {

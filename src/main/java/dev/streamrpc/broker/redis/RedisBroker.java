@@ -20,7 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -56,6 +58,8 @@ public final class RedisBroker implements Broker {
     private final RedisFanOut fanOut;
     private StatefulRedisConnection<byte[], byte[]> publisher;
     private StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
+    /** Channels whose SUBSCRIBE we sent and Redis has not confirmed yet. */
+    private final Set<String> subscribing = ConcurrentHashMap.newKeySet();
 
     public RedisBroker(String uri, Duration timeout, PendingBytes pending, int historySize, Duration historyTtl) {
         this.uri = RedisURI.create(uri);
@@ -86,6 +90,15 @@ public final class RedisBroker implements Broker {
             public void message(byte[] channel, byte[] message) {
                 fanOut.inbound(callback, channel, message);
             }
+
+            @Override
+            public void subscribed(byte[] redisChannel, long count) {
+                String channel = ChannelKeys.channelOf(redisChannel);
+                // Not one of ours: Lettuce subscribed it again after a reconnect.
+                if (channel != null && !subscribing.remove(channel)) {
+                    fanOut.replayLatest(callback, publisher.async(), channel);
+                }
+            }
         });
         state.connected();
         LOG.info("Redis broker connected to {}", redacted());
@@ -98,9 +111,19 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<StreamState> subscribe(String channel) {
-        return fanOut.subscription(() -> subscriber.async().subscribe(ChannelKeys.of(channel).pubsub())
+        return fanOut.subscription(() -> subscribe(ChannelKeys.of(channel).pubsub(), channel)
                 .thenCompose(ok -> fanOut.history(publisher.async(), channel, 0, 0))
                 .thenApply(History::state), "Redis did not confirm SUBSCRIBE");
+    }
+
+    /** Our own SUBSCRIBE: its confirmation is not taken for Lettuce's resubscribing after a reconnect. */
+    private CompletionStage<Void> subscribe(byte[] redisChannel, String channel) {
+        subscribing.add(channel);
+        return subscriber.async().subscribe(redisChannel).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                subscribing.remove(channel);
+            }
+        });
     }
 
     @Override

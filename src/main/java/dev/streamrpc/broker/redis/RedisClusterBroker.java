@@ -160,7 +160,11 @@ public final class RedisClusterBroker implements Broker {
                 String name = ChannelKeys.channelOf(channel);
                 if (name != null && wanted.contains(name)) {
                     confirmed.put(name, node.getNodeId());
-                    retrying.remove(name);
+                    if (retrying.remove(name)) {
+                        // Subscribed again (a failover, a moved slot, a reconnect): what was published
+                        // meanwhile is noticed now, not with the channel's next publication.
+                        fanOut.replayLatest(callback, commands.async(), name);
+                    }
                 }
             }
 

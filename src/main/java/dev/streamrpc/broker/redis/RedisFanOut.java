@@ -108,6 +108,30 @@ final class RedisFanOut implements AutoCloseable {
         }, thread);
     }
 
+    /**
+     * After Redis subscribed a channel again by itself (a reconnect), hands the channel's latest
+     * publication to the hub as if it had just arrived. What was published while the channel was
+     * not subscribed is then noticed at once (the hub reads the skipped offsets from the history,
+     * or announces a new epoch) instead of only when the next publication comes, which on a quiet
+     * channel may be never. The hub ignores a publication it has already delivered.
+     */
+    void replayLatest(BrokerCallback callback, RedisScriptingAsyncCommands<byte[], byte[]> commands, String channel) {
+        streams.history(commands, channel, 0, 0)
+                .thenCompose(now -> now.state().offset() == 0 ? CompletableFuture.completedFuture(now)
+                        : streams.history(commands, channel, now.state().offset() - 1, 1))
+                .whenCompleteAsync((latest, failure) -> {
+                    if (failure != null) {
+                        LOG.debug("Could not read the latest publication of channel {} after resubscribing", channel, failure);
+                        return;
+                    }
+                    for (Publication publication : latest.publications()) {
+                        if (pending.tryCharge(publication.message().size())) {
+                            callback.onPublication(channel, publication);
+                        }
+                    }
+                }, thread);
+    }
+
     /** Reads the history; the stage completes on the inbound thread. */
     CompletionStage<History> history(RedisScriptingAsyncCommands<byte[], byte[]> commands, String channel, long after, int limit) {
         return refusedAs(streams.history(commands, channel, after, limit), "Redis did not answer for the history");
