@@ -139,11 +139,15 @@ final class Channel {
     record Joined(StreamState position, boolean ahead) {
     }
 
-    /** An inbound publication waiting in the queue; consecutive ones are fanned out as a batch. */
+    /**
+     * An inbound publication waiting in the queue. Taken from the queue, it gathers the
+     * publications (and waits) queued behind it into the channel's batch; run, it fans the
+     * batch out.
+     */
     private record Inbound(Channel channel, Publication publication) implements Runnable {
         @Override
         public void run() {
-            channel.publishAll(List.of(publication));
+            channel.publishBatch();
         }
     }
 
@@ -249,12 +253,7 @@ final class Channel {
         Runnable next;
         while ((next = takeNext()) != null) {
             try {
-                if (batch.isEmpty()) {
-                    next.run();
-                } else {
-                    publishAll(batch);
-                    caughtUp.forEach(CaughtUp::run);
-                }
+                next.run();
             } catch (RuntimeException e) {
                 LOG.error("Channel {}: an operation failed", name, e);
             } finally {
@@ -366,6 +365,12 @@ final class Channel {
             }
             operations.poll();
         }
+    }
+
+    /** The gathered batch goes out, then the waits taken with it complete. */
+    private void publishBatch() {
+        publishAll(batch);
+        caughtUp.forEach(CaughtUp::run);
     }
 
     /**

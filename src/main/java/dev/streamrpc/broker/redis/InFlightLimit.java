@@ -20,12 +20,12 @@ import java.util.function.Supplier;
  */
 final class InFlightLimit {
 
-    private final int limit;
-    private final Executor starter;
     /** A command waiting for its place, and the stage its caller holds. */
     private record Waiting(Runnable start, CompletableFuture<?> result) {
     }
 
+    private final int limit;
+    private final Executor starter;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();    // guarded by this
     private int inFlight;                                               // guarded by this
 
