@@ -172,6 +172,7 @@ final class Channel {
     private final List<CaughtUp> caughtUp = new ArrayList<>();          // the applying thread's
     private boolean applying;                                            // guarded by lock
     private boolean retired;                                             // guarded by lock
+    private int changesQueued;                                           // guarded by lock: queued operations other than publications and waits
     private final Runnable applyHere = this::applyQueued;
     private final Runnable applyOnFanOut;
 
@@ -207,6 +208,35 @@ final class Channel {
     }
 
     /**
+     * Queues a join ahead of the publications (and their publishers' waits) waiting to go out,
+     * though never ahead of another change: the member starts from the last publication
+     * delivered here and gets the waiting ones live. So a backlog of publications does not come
+     * between the joins of one connection that resubscribes several patterns at once (a client
+     * merging their recoveries would miss what arrives live between their positions after the
+     * last reply). False when the channel has been retired.
+     */
+    boolean submitJoin(Runnable join) {
+        synchronized (lock) {
+            if (retired) {
+                return false;
+            }
+            changesQueued++;
+            if (applying) {
+                if (changesQueued == 1) {
+                    operations.addFirst(join);
+                } else {
+                    operations.add(join);
+                }
+                return true;
+            }
+            applying = true;
+            operations.add(join);
+        }
+        applyQueued();
+        return true;
+    }
+
+    /**
      * Queues an inbound publication; a fan-out thread applies the queue if nobody is applying
      * it. False when the channel has been retired.
      */
@@ -238,6 +268,9 @@ final class Channel {
         synchronized (lock) {
             if (retired) {
                 return false;
+            }
+            if (!(operation instanceof Inbound)) {
+                changesQueued++;
             }
             operations.add(operation);
             if (applying) {
@@ -275,6 +308,8 @@ final class Channel {
             if (next instanceof Inbound first) {
                 batch.add(first.publication());
                 takeBatchLocked();
+            } else if (next != null && !(next instanceof CaughtUp)) {
+                changesQueued--;
             }
             if (next != null) {
                 return next;

@@ -62,7 +62,7 @@ final class Channels implements BrokerCallback {
         CompletableFuture<Channel.Joined> joined = new CompletableFuture<>();
         while (true) {
             Channel channel = channels.computeIfAbsent(name, n -> new Channel(n, this));
-            if (channel.submit(() -> channel.join(member, pattern, positioned, since, joined))) {
+            if (channel.submitJoin(() -> channel.join(member, pattern, positioned, since, joined))) {
                 return joined;
             }
             channels.remove(name, channel);   // retired under us: make way for a new one
