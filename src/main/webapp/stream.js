@@ -173,7 +173,8 @@ class Route {
  * `since` the channel's position. Each reply recovers only what matched its own pattern, up
  * to its own position, while the patterns restored first already receive live messages; so
  * the channel's live messages are held until the last reply, and then everything is merged in
- * offset order, without repeats. The hold lasts one round trip.
+ * offset order, without repeats. The hold lasts one round trip. Nothing older comes after the
+ * last reply: the server sends every message at or before a reply's position ahead of it.
  */
 class Recovery {
   constructor(route, replies) {

@@ -29,7 +29,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * repeats, and delivered. This is what makes several patterns on one channel come out right:
  * each reply recovers only what matched its pattern, up to its own position, while live
  * messages for the patterns already restored keep arriving. The hold lasts one round trip
- * (the subscribe requests of a channel go out back to back).
+ * (the subscribe requests of a channel go out back to back). Nothing older comes after the
+ * last reply, since the server sends every message at or before a reply's position ahead of
+ * it; so from then on only offsets after the highest position are new.
  *
  * <p><b>Threads.</b> Frames and replies arrive on the connection's thread, one at a time;
  * {@link #removed} comes from application threads. Each channel's state is guarded by its

@@ -159,8 +159,8 @@ final class Channel {
         }
     }
 
-    /** A join waiting for the broker's confirmation. */
-    private record Waiting(Membership membership, StreamPosition since, CompletableFuture<Joined> joined) {
+    /** A member's join: admitted at once on an active channel, else once the broker confirms. */
+    private record Join(Membership membership, StreamPosition since, Runnable replyHere, CompletableFuture<Joined> joined) {
     }
 
     private final String name;
@@ -172,13 +172,12 @@ final class Channel {
     private final List<CaughtUp> caughtUp = new ArrayList<>();          // the applying thread's
     private boolean applying;                                            // guarded by lock
     private boolean retired;                                             // guarded by lock
-    private int changesQueued;                                           // guarded by lock: queued operations other than publications and waits
     private final Runnable applyHere = this::applyQueued;
     private final Runnable applyOnFanOut;
 
     // Touched only by the thread applying operations; the lock's hand-over orders those threads.
     private State state = State.NEW;
-    private final List<Waiting> waiting = new ArrayList<>();
+    private final List<Join> waiting = new ArrayList<>();
     private final Map<Subscriptions, Membership> memberships = new HashMap<>();
     private final Map<GroupKey, Group> groupsByKey = new HashMap<>();
     private final List<Group> groups = new ArrayList<>();
@@ -205,35 +204,6 @@ final class Channel {
      */
     boolean submit(Runnable operation) {
         return enqueue(operation, applyHere);
-    }
-
-    /**
-     * Queues a join ahead of the publications (and their publishers' waits) waiting to go out,
-     * though never ahead of another change: the member starts from the last publication
-     * delivered here and gets the waiting ones live. So a backlog of publications does not come
-     * between the joins of one connection that resubscribes several patterns at once (a client
-     * merging their recoveries would miss what arrives live between their positions after the
-     * last reply). False when the channel has been retired.
-     */
-    boolean submitJoin(Runnable join) {
-        synchronized (lock) {
-            if (retired) {
-                return false;
-            }
-            changesQueued++;
-            if (applying) {
-                if (changesQueued == 1) {
-                    operations.addFirst(join);
-                } else {
-                    operations.add(join);
-                }
-                return true;
-            }
-            applying = true;
-            operations.add(join);
-        }
-        applyQueued();
-        return true;
     }
 
     /**
@@ -268,9 +238,6 @@ final class Channel {
         synchronized (lock) {
             if (retired) {
                 return false;
-            }
-            if (!(operation instanceof Inbound)) {
-                changesQueued++;
             }
             operations.add(operation);
             if (applying) {
@@ -308,8 +275,6 @@ final class Channel {
             if (next instanceof Inbound first) {
                 batch.add(first.publication());
                 takeBatchLocked();
-            } else if (next != null && !(next instanceof CaughtUp)) {
-                changesQueued--;
             }
             if (next != null) {
                 return next;
@@ -332,7 +297,7 @@ final class Channel {
      * here, or {@code since} when that is later in the same epoch (the member recovered from
      * the history beyond this server's feed, and gets nothing twice).
      */
-    void join(Subscriptions member, EventPattern pattern, boolean positioned, StreamPosition since,
+    void join(Subscriptions member, EventPattern pattern, boolean positioned, StreamPosition since, Runnable replyHere,
               CompletableFuture<Joined> joined) {
         Membership membership = memberships.computeIfAbsent(member, Membership::new);
         boolean added = membership.patterns.putIfAbsent(pattern.source(), pattern) == null;
@@ -346,23 +311,31 @@ final class Channel {
             }
             addToGroup(membership);
         }
+        Join join = new Join(membership, since, replyHere, joined);
         switch (state) {
-            case ACTIVE -> joined.complete(admit(membership, since));
+            case ACTIVE -> admit(join);
             case NEW -> {
-                waiting.add(new Waiting(membership, since, joined));
+                waiting.add(join);
                 subscribeBroker();
             }
-            default -> waiting.add(new Waiting(membership, since, joined));   // after the broker's answer
+            default -> waiting.add(join);   // after the broker's answer
         }
     }
 
-    /** The member's starting position, now; raises its threshold if it is ahead of this server's feed. */
-    private Joined admit(Membership membership, StreamPosition since) {
+    /**
+     * The member receives the channel from now on: its reply goes behind what it was handed so
+     * far, and its join completes with its starting position (raising its threshold if that is
+     * ahead of this server's feed).
+     */
+    private void admit(Join join) {
+        join.replyHere().run();
+        StreamPosition since = join.since();
         if (since != null && since.epoch().equals(epoch) && since.offset() > last) {
-            membership.skipThrough = Math.max(membership.skipThrough, since.offset());
-            return new Joined(new StreamState(epoch, since.offset()), true);
+            join.membership().skipThrough = Math.max(join.membership().skipThrough, since.offset());
+            join.joined().complete(new Joined(new StreamState(epoch, since.offset()), true));
+        } else {
+            join.joined().complete(new Joined(new StreamState(epoch, last), false));
         }
-        return new Joined(new StreamState(epoch, last), false);
     }
 
     /** A member removes a pattern; nothing that only that pattern matched reaches it afterwards. */
@@ -610,7 +583,7 @@ final class Channel {
     }
 
     private void subscribed(StreamState stream, Throwable failure) {
-        List<Waiting> answered = List.copyOf(waiting);
+        List<Join> answered = List.copyOf(waiting);
         waiting.clear();
         if (failure != null) {
             LOG.warn("The broker did not confirm the subscription to channel {}: {}", name, rootCause(failure).toString());
@@ -629,7 +602,7 @@ final class Channel {
             last = stream.offset();
             hub.fire(new ChannelActivated(name));
         }
-        answered.forEach(join -> join.joined().complete(admit(join.membership(), join.since())));
+        answered.forEach(this::admit);
     }
 
     private void unsubscribeBroker() {

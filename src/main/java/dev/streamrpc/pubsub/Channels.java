@@ -56,13 +56,14 @@ final class Channels implements BrokerCallback {
      *
      * @param positioned whether the member's messages on this channel carry their offsets
      * @param since where a recovering member left off, or null
+     * @param replyHere run when the member starts receiving the channel (see {@link Subscriber#replyHere})
      */
     CompletableFuture<Channel.Joined> join(String name, Subscriptions member, EventPattern pattern, boolean positioned,
-                                           StreamPosition since) {
+                                           StreamPosition since, Runnable replyHere) {
         CompletableFuture<Channel.Joined> joined = new CompletableFuture<>();
         while (true) {
             Channel channel = channels.computeIfAbsent(name, n -> new Channel(n, this));
-            if (channel.submitJoin(() -> channel.join(member, pattern, positioned, since, joined))) {
+            if (channel.submit(() -> channel.join(member, pattern, positioned, since, replyHere, joined))) {
                 return joined;
             }
             channels.remove(name, channel);   // retired under us: make way for a new one

@@ -26,7 +26,8 @@ import java.util.concurrent.CompletionStage;
  * same registry as application methods. They never block, so they run in the order a
  * connection's requests arrive; {@code subscribe} and {@code publish} answer when the broker
  * has confirmed, and each reply is still sent before anything delivered to the connection
- * after the request arrived.
+ * after the request arrived ({@code subscribe}'s: after its subscription took effect, so that
+ * its position holds; see {@link Subscriber#replyHere}).
  */
 @ApplicationScoped
 public class PubSubMethods {

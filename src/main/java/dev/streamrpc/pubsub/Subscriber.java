@@ -13,6 +13,9 @@ import java.util.concurrent.CompletionStage;
  */
 public interface Subscriber {
 
+    /** The hook of a thread that is not answering one of this connection's requests. */
+    Runnable NO_REPLY = () -> { };
+
     /** The connection's id, unique on this server. */
     String id();
 
@@ -24,6 +27,16 @@ public interface Subscriber {
      * never block: a connection that cannot keep up is closed, and nobody else waits for it.
      */
     void deliver(List<EncodedMessage> messages);
+
+    /**
+     * Called on the thread that adds a subscription; the hook it returns runs when the
+     * subscription takes effect (on the channel's thread, before the connection receives anything
+     * through it) and puts the reply to the request being answered on this thread, if any, after
+     * everything queued for the connection so far. So a subscribe's reply follows the channel's
+     * earlier messages, which the connection may be receiving through other patterns, and its
+     * position holds: everything after the reply has a later offset. Never blocks.
+     */
+    Runnable replyHere();
 
     /**
      * Closes the connection with {@code status}; never blocks, and only the first call

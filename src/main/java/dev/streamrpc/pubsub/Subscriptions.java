@@ -81,6 +81,7 @@ final class Subscriptions implements ConnectionChannels {
     private CompletionStage<Channel.Joined> join(String channel, String eventPattern, boolean positioned, StreamPosition since) {
         manager.checkChannel(channel);
         EventPattern pattern = compile(eventPattern);
+        Runnable replyHere = subscriber.replyHere();
         synchronized (this) {
             if (closed || !positioned && holds(channel, eventPattern)) {
                 return afterJoin(channel);
@@ -104,7 +105,7 @@ final class Subscriptions implements ConnectionChannels {
                 count++;
             }
         }
-        CompletableFuture<Channel.Joined> joined = channels.join(channel, this, pattern, positioned, since);
+        CompletableFuture<Channel.Joined> joined = channels.join(channel, this, pattern, positioned, since, replyHere);
         boolean closedMeanwhile;
         synchronized (this) {
             closedMeanwhile = closed;

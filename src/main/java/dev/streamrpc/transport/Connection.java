@@ -42,6 +42,9 @@ final class Connection implements Subscriber, Caller {
     private final long openedAt = System.nanoTime();
     private final Context context;
     private volatile ScheduledFuture<?> abortLater;
+    // Set and read only by the thread dispatching one of this connection's frames, which cleans up after it.
+    private Thread dispatching;
+    private Outbox.Slot reserved;
 
     /** Opens the connection and registers it with the hub, last, once every field is set. */
     Connection(String id, Session session, Optional<Principal> principal, Transport transport) {
@@ -55,7 +58,13 @@ final class Connection implements Subscriber, Caller {
     }
 
     void onText(String frame) {
-        transport.dispatcher().dispatch(this, frame);
+        dispatching = Thread.currentThread();
+        try {
+            transport.dispatcher().dispatch(this, frame);
+        } finally {
+            dispatching = null;
+            reserved = null;
+        }
     }
 
     /** The container closed the connection: nothing more is sent, and its subscriptions go at once. */
@@ -107,7 +116,19 @@ final class Connection implements Subscriber, Caller {
 
     @Override
     public ReplySlot reserve() {
-        return outbox.reserve();
+        Outbox.Slot slot = outbox.reserve();
+        reserved = slot;
+        return slot;
+    }
+
+    /**
+     * The reply of the request this thread is dispatching, if it reserved one, moves to the end
+     * of the outbox when the returned hook runs; any other thread gets a hook that does nothing.
+     */
+    @Override
+    public Runnable replyHere() {
+        Outbox.Slot slot = dispatching == Thread.currentThread() ? reserved : null;
+        return slot == null ? Subscriber.NO_REPLY : () -> outbox.moveToEnd(slot);
     }
 
     @Override

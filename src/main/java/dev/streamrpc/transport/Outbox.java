@@ -28,6 +28,9 @@ import java.util.List;
  * <p>A reserved slot holds back what is queued after it until it is filled; the dispatcher
  * uses one so that a reply reaches the client before messages that a request caused (such as
  * the first message of a new subscription). A closing that flushes (shutdown) waits for it.
+ * A subscribe moves its slot to the end of the queue when the subscription takes effect, so
+ * that what was queued before that (older messages of the channel, through patterns already
+ * held) goes out ahead of a reply whose position is after them.
  */
 final class Outbox {
 
@@ -116,7 +119,7 @@ final class Outbox {
         }
     }
 
-    Caller.ReplySlot reserve() {
+    Slot reserve() {
         Slot slot = new Slot(null, true);
         synchronized (lock) {
             if (closing == null && !terminated) {
@@ -124,6 +127,17 @@ final class Outbox {
             }
         }
         return slot;
+    }
+
+    /** Puts a reserved slot that is still unfilled at the end of the queue: what was queued since its reservation goes ahead. */
+    void moveToEnd(Slot slot) {
+        synchronized (lock) {
+            if (!slot.pending || !queue.removeLastOccurrence(slot)) {
+                return;   // filled already, or dropped with the queue
+            }
+            queue.add(slot);
+        }
+        pump();   // what it held back may go now
     }
 
     /** Starts closing with {@code status}; false when closing had already started. */
@@ -269,7 +283,7 @@ final class Outbox {
     }
 
     /** A queued message, or a reserved place for a reply. */
-    private final class Slot implements Caller.ReplySlot {
+    final class Slot implements Caller.ReplySlot {
         private EncodedMessage message;   // guarded by lock once queued
         private boolean pending;          // guarded by lock once queued
 

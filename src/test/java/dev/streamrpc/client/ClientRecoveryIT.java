@@ -5,7 +5,13 @@ import dev.streamrpc.testing.ServerProcess;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,7 +20,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Protocol version 2 (PROTOCOL.md section 7): the client resumes each channel after the last
  * offset its handlers received, so they see every message once and in order, and is told when
- * that cannot be done. Each test says what the server must do; they are disabled until it does.
+ * that cannot be done.
  */
 class ClientRecoveryIT {
 
@@ -34,40 +40,80 @@ class ClientRecoveryIT {
     @Test
     void aConnectionCutWhilePublishingGoesOnResumesWhereItLeftOffAcrossTwoPatternsOnceAndInOrder() throws Exception {
         Inbox inbox = new Inbox();
-        // 100 publications go out while the connection is cut, as many as the default history
-        // holds: with it, a resubscribe applied after the first publications that follow the
-        // restore would find one of them trimmed. This test is about merging, not trimming.
-        try (ServerProcess server = new ServerProcess(Map.of("STREAM_HISTORY_SIZE", "1000"));
+        // A few hundred publications go out while the connection is cut; with the default
+        // history of 100 a resubscribe would find some trimmed. This test is about merging.
+        try (ServerProcess server = new ServerProcess(Map.of("STREAM_HISTORY_SIZE", "10000", "STREAM_RATE_LIMIT", "100000", "STREAM_RATE_BURST", "100000"));
              CuttableProxy network = new CuttableProxy(server.uri());
              StreamClient client = StreamClient.builder(network.uri()).reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(200)).connect();
              StreamClient publisher = StreamClient.connect(server.uri())) {
             // Two patterns, one handler: what each pattern recovers is merged with the live messages in offset order.
             client.subscribe("torrent", "*.even", inbox).join().onLost(inbox.lost());
             client.subscribe("torrent", "*.odd", inbox).join().onLost(inbox.lost());
-            publishNumbered(publisher, 0, 10);
-            await().until(() -> inbox.messages.size() == 10);
-
-            network.cut();
-            await().until(() -> client.state() == State.RECONNECTING);
-            publishNumbered(publisher, 10, 60);
-            network.restore();
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.state() == State.OPEN);
-            publishNumbered(publisher, 60, 70);
-
-            await().atMost(Duration.ofSeconds(20)).until(() -> inbox.messages.stream().anyMatch(m -> m.data().asJsonObject().getInt("n") == 69));
-            assertThat(inbox.messages).extracting(message -> message.data().asJsonObject().getInt("n"))
-                    .containsExactlyElementsOf(IntStream.range(0, 70).boxed().toList());
+            // Three publishers go on throughout, so that the channel is busy while the two
+            // patterns are subscribed again: publications arrive between their replies and after.
+            AtomicIntegerArray published = new AtomicIntegerArray(3);
+            AtomicBoolean publishing = new AtomicBoolean(true);
+            List<Thread> torrents = new ArrayList<>();
+            for (int stream = 0; stream < published.length(); stream++) {
+                int s = stream;
+                torrents.add(new Thread(() -> {
+                    ArrayDeque<CompletableFuture<?>> unanswered = new ArrayDeque<>();
+                    while (publishing.get()) {
+                        if (unanswered.size() == 4) {
+                            unanswered.poll().join();   // a few in flight, so the channel always has some queued
+                        }
+                        unanswered.add(publishNumbered(publisher, s, published.get(s)));
+                        published.incrementAndGet(s);
+                    }
+                    unanswered.forEach(CompletableFuture::join);
+                }));
+            }
+            torrents.forEach(Thread::start);
+            try {
+                await().until(() -> inbox.messages.size() >= 30);
+                for (int cut = 0; cut < 3; cut++) {   // each resubscribe is one chance for a race to show
+                    network.cut();
+                    await().until(() -> client.state() == State.RECONNECTING);
+                    int cutAt = total(published);
+                    await().until(() -> total(published) >= cutAt + 150);
+                    network.restore();
+                    await().atMost(Duration.ofSeconds(10)).until(() -> client.state() == State.OPEN);
+                    int openAt = inbox.messages.size();
+                    await().until(() -> inbox.messages.size() >= openAt + 300);
+                }
+            } finally {
+                publishing.set(false);
+                for (Thread torrent : torrents) {
+                    torrent.join();
+                }
+            }
+            // Each publisher's last message comes after all of its others.
+            await().atMost(Duration.ofSeconds(20)).until(() -> IntStream.range(0, published.length()).allMatch(s -> inbox.messages.stream()
+                    .anyMatch(m -> m.data().asJsonObject().getInt("s") == s && m.data().asJsonObject().getInt("n") == published.get(s) - 1)));
+            for (int stream = 0; stream < published.length(); stream++) {
+                int s = stream;
+                assertThat(inbox.messages).filteredOn(message -> message.data().asJsonObject().getInt("s") == s)
+                        .extracting(message -> message.data().asJsonObject().getInt("n"))
+                        .as("publisher %d", s).containsExactlyElementsOf(IntStream.range(0, published.get(s)).boxed().toList());
+            }
+            assertThat(inbox.messages).hasSize(total(published));
             assertThat(inbox.log).noneMatch(entry -> entry.startsWith("lost"));
             assertThat(inbox.messages).extracting(message -> message.offset().orElse(-1)).isSorted().doesNotHaveDuplicates();
         }
     }
 
-    /** Publishes numbers {@code from} up to {@code to}, as events {@code n.even} or {@code n.odd}, each after a {@code n.other} no pattern matches. */
-    private static void publishNumbered(StreamClient publisher, int from, int to) {
-        for (int n = from; n < to; n++) {
-            publisher.publish("torrent", "n.other", Map.of("n", -1)).join();
-            publisher.publish("torrent", n % 2 == 0 ? "n.even" : "n.odd", Map.of("n", n)).join();
+    /** Publishes number {@code n} of publisher {@code s} as event {@code n.even} or {@code n.odd}, after a {@code n.other} no pattern matches. */
+    private static CompletableFuture<?> publishNumbered(StreamClient publisher, int s, int n) {
+        publisher.publish("torrent", "n.other", Map.of("s", s, "n", -1));
+        return publisher.publish("torrent", n % 2 == 0 ? "n.even" : "n.odd", Map.of("s", s, "n", n));
+    }
+
+    private static int total(AtomicIntegerArray published) {
+        int sum = 0;
+        for (int s = 0; s < published.length(); s++) {
+            sum += published.get(s);
         }
+        return sum;
     }
 
     @Test

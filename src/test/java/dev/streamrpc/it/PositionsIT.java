@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -155,6 +156,60 @@ class PositionsIT {
         for (int i = 0; i < 900; i++) {
             assertThat(offsets.get(i)).isEqualTo(101 + i);
         }
+    }
+
+    /**
+     * The section 7 sentence "messages delivered afterwards all have offsets after
+     * position.offset", for a connection that already receives the channel through another
+     * pattern, while publications stream in: what a client merging the recoveries of several
+     * patterns relies on (it drops anything at or before the last reply's position).
+     */
+    @Test
+    void afterASubscribeReplyEveryMessageOfTheChannelHasAnOffsetAfterItsPositionThoughAnotherPatternWasHeld() throws Exception {
+        WsClient subscriber = connect();
+        subscriber.call("subscribe", "{\"channel\":\"both\",\"event\":\"a\",\"position\":true}");
+        AtomicBoolean publishing = new AtomicBoolean(true);
+        List<Thread> publishers = new ArrayList<>();
+        for (int p = 0; p < 3; p++) {
+            WsClient publisher = connect();
+            Thread thread = new Thread(() -> {
+                for (int i = 0; publishing.get(); i++) {
+                    publisher.call("publish", "{\"channel\":\"both\",\"event\":\"" + (i % 2 == 0 ? "a" : "b") + "\",\"data\":" + i + "}");
+                }
+            });
+            publishers.add(thread);
+            thread.start();
+        }
+        long floor = 0;
+        long last = 0;
+        List<String> late = new ArrayList<>();
+        try {
+            for (int round = 0; round < 300; round++) {
+                String id = subscriber.request("subscribe", "{\"channel\":\"both\",\"event\":\"b\",\"position\":true}");
+                for (JsonObject frame = subscriber.next(); ; frame = subscriber.next()) {
+                    if (frame.containsKey("offset")) {
+                        long offset = frame.getJsonNumber("offset").longValue();
+                        assertThat(offset).as("strictly increasing").isGreaterThan(last);
+                        last = offset;
+                        if (offset <= floor) {
+                            late.add("offset " + offset + " after a reply at " + floor);
+                        }
+                    } else if (id.equals(frame.getString("id", null))) {
+                        floor = frame.getJsonObject("response").getJsonObject("position").getJsonNumber("offset").longValue();
+                        break;
+                    } else {
+                        assertThat(frame.containsKey("response")).as("the previous unsubscribe's reply: %s", frame).isTrue();
+                    }
+                }
+                subscriber.request("unsubscribe", "{\"channel\":\"both\",\"event\":\"b\"}");
+            }
+        } finally {
+            publishing.set(false);
+            for (Thread thread : publishers) {
+                thread.join();
+            }
+        }
+        assertThat(late).isEmpty();
     }
 
     @Test

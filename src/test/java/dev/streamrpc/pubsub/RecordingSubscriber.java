@@ -15,6 +15,8 @@ class RecordingSubscriber implements Subscriber {
     final List<EncodedMessage> received = new CopyOnWriteArrayList<>();
     /** How many messages each hand-over carried. */
     final List<Integer> handOvers = new CopyOnWriteArrayList<>();
+    /** How many messages it had been handed each time a subscription took effect (its reply's place). */
+    final List<Integer> repliesAfter = new CopyOnWriteArrayList<>();
     volatile CloseStatus closedWith;
     private final String id;
 
@@ -36,6 +38,11 @@ class RecordingSubscriber implements Subscriber {
     public void deliver(List<EncodedMessage> messages) {
         received.addAll(messages);
         handOvers.add(messages.size());
+    }
+
+    @Override
+    public Runnable replyHere() {
+        return () -> repliesAfter.add(received.size());
     }
 
     @Override

@@ -117,16 +117,7 @@ class SocketsManagerTest {
 
     @Test
     void publicationsThatQueueUpBehindTheFanOutAreHandedOverTogetherInOrder() throws Exception {
-        CountDownLatch inFirst = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        RecordingSubscriber slow = new RecordingSubscriber("slow") {
-            @Override
-            public void deliver(List<EncodedMessage> messages) {
-                inFirst.countDown();
-                awaitQuietly(release);
-                super.deliver(messages);
-            }
-        };
+        Blocking slow = new Blocking("slow");
         RecordingSubscriber every = new RecordingSubscriber("every");
         RecordingSubscriber odd = new RecordingSubscriber("odd");
         subscribed(join(slow), "busy", "*");
@@ -134,12 +125,12 @@ class SocketsManagerTest {
         subscribed(join(odd), "busy", "odd");
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         acks.add(manager.publish("busy", "odd", 1).toCompletableFuture());
-        inFirst.await();   // the fan-out thread is handing the first publication over
+        slow.inFirst.await();   // the fan-out thread is handing the first publication over
         for (int i = 2; i <= 10; i++) {
             acks.add(manager.publish("busy", i % 2 == 0 ? "even" : "odd", i).toCompletableFuture());
         }
         assertThat(acks.get(0)).as("acknowledged once fanned out").isNotDone();
-        release.countDown();
+        slow.release.countDown();
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
         assertThat(every.handOvers).containsExactly(1, 9);
         assertThat(every.texts()).extracting(text -> text.replaceAll(".*\"data\":(\\d+)}", "$1"))
@@ -148,6 +139,45 @@ class SocketsManagerTest {
         assertThat(odd.texts()).extracting(text -> text.replaceAll(".*\"data\":(\\d+)}", "$1"))
                 .containsExactly("1", "3", "5", "7", "9");
         assertThat(slow.handOvers).containsExactly(1, 9);
+    }
+
+    @Test
+    void aSubscribesReplyTakesItsPlaceWhenTheSubscriptionTakesEffectBehindWhatOtherPatternsBroughtBefore() throws Exception {
+        Blocking slow = new Blocking("slow");
+        subscribed(join(slow), "order", "*");
+        RecordingSubscriber me = new RecordingSubscriber("me");
+        ConnectionChannels mine = join(me);
+        subscribed(mine, "order", "a");
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        acks.add(manager.publish("order", "a", 1).toCompletableFuture());
+        slow.inFirst.await();   // the fan-out thread is busy: what follows queues up behind it
+        acks.add(manager.publish("order", "a", 2).toCompletableFuture());
+        acks.add(manager.publish("order", "b", 3).toCompletableFuture());
+        CompletableFuture<Map<String, List<String>>> second = mine.subscribe("order", "b").toCompletableFuture();
+        acks.add(manager.publish("order", "b", 4).toCompletableFuture());
+        assertThat(me.repliesAfter).as("the first subscribe's reply came before anything").containsExactly(0);
+        slow.release.countDown();
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+        assertThat(second.join()).isEqualTo(Map.of("order", List.of("a", "b")));
+        assertThat(me.texts()).extracting(text -> text.replaceAll(".*\"data\":(\\d+)}", "$1")).containsExactly("1", "2", "4");
+        assertThat(me.repliesAfter).as("the second one's reply goes behind 1 and 2, ahead of 4").containsExactly(0, 2);
+    }
+
+    /** A subscriber whose hand-overs wait until the test releases them: it keeps a channel's fan-out busy. */
+    private static final class Blocking extends RecordingSubscriber {
+        final CountDownLatch inFirst = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        Blocking(String id) {
+            super(id);
+        }
+
+        @Override
+        public void deliver(List<EncodedMessage> messages) {
+            inFirst.countDown();
+            awaitQuietly(release);
+            super.deliver(messages);
+        }
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
@@ -467,6 +497,7 @@ class SocketsManagerTest {
             @Override public String id() { return "a"; }
             @Override public Optional<Principal> principal() { return Optional.empty(); }
             @Override public void deliver(List<EncodedMessage> messages) { }
+            @Override public Runnable replyHere() { return NO_REPLY; }
             @Override public CompletionStage<Void> close(CloseStatus status) {
                 order.add("close " + status.code() + " " + status.reason());
                 return CompletableFuture.runAsync(() -> order.add("closed"),

@@ -99,6 +99,33 @@ class OutboxTest {
     }
 
     @Test
+    void aSlotMovedToTheEndLetsWhatWasQueuedSinceGoFirstAndHoldsBackWhatFollows() {
+        ManualSender sender = new ManualSender(3);
+        Outbox outbox = new Outbox(sender, 1000, listener);
+        Outbox.Slot slot = outbox.reserve();
+        outbox.offer(EncodedMessage.of("older"));
+        assertThat(sender.written).isEmpty();
+        outbox.moveToEnd(slot);
+        assertThat(sender.written).containsExactly("older");
+        outbox.offer(EncodedMessage.of("newer"));
+        sender.complete();
+        assertThat(sender.written).containsExactly("older");
+        slot.fill("reply");
+        assertThat(sender.written).containsExactly("older", "reply+", "newer");
+    }
+
+    @Test
+    void aFilledSlotDoesNotMove() {
+        ManualSender sender = new ManualSender(3);
+        Outbox outbox = new Outbox(sender, 1000, listener);
+        Outbox.Slot slot = outbox.reserve();
+        outbox.offer(EncodedMessage.of("message"));
+        slot.fill("reply");
+        outbox.moveToEnd(slot);
+        assertThat(sender.written).containsExactly("reply+", "message");
+    }
+
+    @Test
     void theLimitCoversWhatIsInFlightUntilTheContainerHasWrittenIt() {
         ManualSender sender = new ManualSender(64);
         Outbox outbox = new Outbox(sender, 10, listener);
