@@ -17,6 +17,10 @@ public interface ConnectionChannels extends Publisher {
      * the connection holds changes nothing. The stage completes once the broker receives the
      * channel for this server (at once when another connection here already subscribed it):
      * the connection receives every matching message published after that, and none before.
+     * Called by a non-blocking RPC method on the thread that runs it, the method's reply takes
+     * its place in the connection's outbound order when the subscription takes effect (the
+     * first one, if the method subscribes more than once): what the connection was sent before
+     * then goes ahead of the reply, and what the subscription delivers comes after it.
      *
      * @return a stage with all of this connection's subscriptions, in the order they were
      *         made; it fails with a {@link ChannelException} ({@code Cannot subscribe to channel})

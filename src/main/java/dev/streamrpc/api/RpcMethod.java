@@ -36,8 +36,9 @@ public @interface RpcMethod {
      * pool, so it never holds up other connections and its reply may overtake earlier ones.
      * A non-blocking method runs on the thread that read the request, in the order requests
      * arrive, and its reply reaches the client before anything delivered to the connection
-     * after the method returns. Declare {@code blocking = false} only for methods that return
-     * quickly and never wait.
+     * after the method returns (for a method that subscribes the connection: after that
+     * subscription takes effect, see {@link ConnectionChannels#subscribe}). Declare
+     * {@code blocking = false} only for methods that return quickly and never wait.
      */
     @Nonbinding
     boolean blocking() default true;

@@ -594,12 +594,13 @@ final class Channel {
             answered.forEach(join -> join.joined().completeExceptionally(refused));
             return;
         }
+        // Joins answered when everyone has left already still get a position.
+        epoch = stream.epoch();
+        last = stream.offset();
         if (memberships.isEmpty()) {
             unsubscribeBroker();
         } else {
             state = State.ACTIVE;
-            epoch = stream.epoch();
-            last = stream.offset();
             hub.fire(new ChannelActivated(name));
         }
         answered.forEach(this::admit);

@@ -122,13 +122,19 @@ final class Connection implements Subscriber, Caller {
     }
 
     /**
-     * The reply of the request this thread is dispatching, if it reserved one, moves to the end
-     * of the outbox when the returned hook runs; any other thread gets a hook that does nothing.
+     * The reply of the request this thread is dispatching, if it reserved one, moves behind what
+     * is queued when the returned hook runs. It is handed out once per request: a method that
+     * subscribes more than once keeps its reply ahead of what its later subscriptions deliver.
+     * Any other thread gets a hook that does nothing.
      */
     @Override
     public Runnable replyHere() {
         Outbox.Slot slot = dispatching == Thread.currentThread() ? reserved : null;
-        return slot == null ? Subscriber.NO_REPLY : () -> outbox.moveToEnd(slot);
+        if (slot == null) {
+            return Subscriber.NO_REPLY;
+        }
+        reserved = null;
+        return () -> outbox.moveBehindQueued(slot);
     }
 
     @Override

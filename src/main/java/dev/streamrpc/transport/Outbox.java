@@ -28,7 +28,7 @@ import java.util.List;
  * <p>A reserved slot holds back what is queued after it until it is filled; the dispatcher
  * uses one so that a reply reaches the client before messages that a request caused (such as
  * the first message of a new subscription). A closing that flushes (shutdown) waits for it.
- * A subscribe moves its slot to the end of the queue when the subscription takes effect, so
+ * A subscribe moves its slot behind what is queued when the subscription takes effect, so
  * that what was queued before that (older messages of the channel, through patterns already
  * held) goes out ahead of a reply whose position is after them.
  */
@@ -119,23 +119,39 @@ final class Outbox {
         }
     }
 
+    /** A place for a reply; once closing has started, one whose reply is dropped (it was not queued before the close). */
     Slot reserve() {
         Slot slot = new Slot(null, true);
         synchronized (lock) {
             if (closing == null && !terminated) {
                 queue.add(slot);
+            } else {
+                slot.pending = false;
             }
         }
         return slot;
     }
 
-    /** Puts a reserved slot that is still unfilled at the end of the queue: what was queued since its reservation goes ahead. */
-    void moveToEnd(Slot slot) {
+    /**
+     * Moves a reserved slot that is still unfilled behind every message queued so far: what was
+     * queued since its reservation goes ahead, and what is offered from now on waits behind it.
+     * It stays ahead of other replies still waiting at the end of the queue, which hold nothing
+     * back that it needs to precede.
+     */
+    void moveBehindQueued(Slot slot) {
         synchronized (lock) {
             if (!slot.pending || !queue.removeLastOccurrence(slot)) {
                 return;   // filled already, or dropped with the queue
             }
+            List<Slot> waitingReplies = List.of();
+            if (!queue.isEmpty() && queue.peekLast().pending) {
+                waitingReplies = new ArrayList<>();
+                while (!queue.isEmpty() && queue.peekLast().pending) {
+                    waitingReplies.add(0, queue.pollLast());
+                }
+            }
             queue.add(slot);
+            queue.addAll(waitingReplies);
         }
         pump();   // what it held back may go now
     }
@@ -285,7 +301,7 @@ final class Outbox {
     /** A queued message, or a reserved place for a reply. */
     final class Slot implements Caller.ReplySlot {
         private EncodedMessage message;   // guarded by lock once queued
-        private boolean pending;          // guarded by lock once queued
+        private boolean pending;          // guarded by lock once reserved
 
         Slot(EncodedMessage message, boolean pending) {
             this.message = message;

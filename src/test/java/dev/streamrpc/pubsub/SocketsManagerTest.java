@@ -6,6 +6,8 @@ import dev.streamrpc.api.ChannelDeactivated;
 import dev.streamrpc.api.ChannelException;
 import dev.streamrpc.api.ConnectionChannels;
 import dev.streamrpc.api.ErrorTexts;
+import dev.streamrpc.api.PositionedSubscription;
+import dev.streamrpc.api.StreamPosition;
 import dev.streamrpc.broker.Broker;
 import dev.streamrpc.broker.BrokerCallback;
 import dev.streamrpc.broker.CannotSubscribe;
@@ -258,6 +260,19 @@ class SocketsManagerTest {
                 .cause().hasMessage(ErrorTexts.CANNOT_SUBSCRIBE);
         assertThat(channels.subscriptions()).isEqualTo(Map.of("free", List.of("*")));
         assertThat(manager.serverInfo().channels()).isEqualTo(Map.of("free", Map.of("*", 1)));
+    }
+
+    @Test
+    void aPositionedSubscribeUndoneBeforeTheBrokerConfirmedIsStillAnsweredWithTheStreamsPosition() {
+        CompletableFuture<Void> confirmation = new CompletableFuture<>();
+        broker.held.put("undone", confirmation);
+        ConnectionChannels channels = join(new RecordingSubscriber("a"));
+        CompletableFuture<PositionedSubscription> subscribed = channels.subscribeWithPosition("undone", "*", null).toCompletableFuture();
+        channels.unsubscribe("undone", "*");
+        confirmation.complete(null);
+        StreamPosition position = subscribed.join().position();
+        assertThat(position.epoch()).as("the stream's epoch").isNotNull();
+        assertThat(position.offset()).isZero();
     }
 
     @Test

@@ -105,7 +105,7 @@ class OutboxTest {
         Outbox.Slot slot = outbox.reserve();
         outbox.offer(EncodedMessage.of("older"));
         assertThat(sender.written).isEmpty();
-        outbox.moveToEnd(slot);
+        outbox.moveBehindQueued(slot);
         assertThat(sender.written).containsExactly("older");
         outbox.offer(EncodedMessage.of("newer"));
         sender.complete();
@@ -115,13 +115,41 @@ class OutboxTest {
     }
 
     @Test
+    void aMovedSlotStaysAheadOfRepliesWaitingAtTheEnd() {
+        ManualSender sender = new ManualSender(3);
+        Outbox outbox = new Outbox(sender, 1000, listener);
+        Outbox.Slot moved = outbox.reserve();
+        outbox.offer(EncodedMessage.of("older"));
+        Caller.ReplySlot later = outbox.reserve();
+        outbox.moveBehindQueued(moved);
+        outbox.offer(EncodedMessage.of("newer"));
+        moved.fill("moved");
+        assertThat(sender.written).containsExactly("older");
+        sender.complete();
+        assertThat(sender.written).as("the later reply still waits").containsExactly("older", "moved");
+        later.fill("later");
+        sender.complete();
+        assertThat(sender.written).containsExactly("older", "moved", "later+", "newer");
+    }
+
+    @Test
+    void aReplyReservedAfterClosingStartedIsDropped() {
+        ManualSender sender = new ManualSender(1);
+        Outbox outbox = new Outbox(sender, 1000, listener);
+        outbox.close(CloseStatus.SHUTTING_DOWN);
+        Outbox.Slot slot = outbox.reserve();
+        slot.fill("too late");
+        assertThat(sender.written).containsExactly("close 1001 Server shutting down");
+    }
+
+    @Test
     void aFilledSlotDoesNotMove() {
         ManualSender sender = new ManualSender(3);
         Outbox outbox = new Outbox(sender, 1000, listener);
         Outbox.Slot slot = outbox.reserve();
         outbox.offer(EncodedMessage.of("message"));
         slot.fill("reply");
-        outbox.moveToEnd(slot);
+        outbox.moveBehindQueued(slot);
         assertThat(sender.written).containsExactly("reply+", "message");
     }
 
