@@ -19,6 +19,7 @@ import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -166,15 +167,26 @@ class PositionsIT {
      */
     @Test
     void afterASubscribeReplyEveryMessageOfTheChannelHasAnOffsetAfterItsPositionThoughAnotherPatternWasHeld() throws Exception {
-        WsClient subscriber = connect();
-        subscriber.call("subscribe", "{\"channel\":\"both\",\"event\":\"a\",\"position\":true}");
+        assertThat(lateAfterSubscribeReplies(this::connect, this::connect, "both")).isEmpty();
+    }
+
+    /**
+     * A subscriber (from {@code subscriberSide}) holds pattern {@code a} of the channel and
+     * subscribes {@code b} with a position 300 times over, unsubscribing it in between, while
+     * three publishers (from {@code publisherSide}) stream {@code a} and {@code b}: the
+     * messages that came after a reply with an offset at or before its position.
+     */
+    static List<String> lateAfterSubscribeReplies(Supplier<WsClient> subscriberSide, Supplier<WsClient> publisherSide, String channel)
+            throws InterruptedException {
+        WsClient subscriber = subscriberSide.get();
+        subscriber.call("subscribe", "{\"channel\":\"" + channel + "\",\"event\":\"a\",\"position\":true}");
         AtomicBoolean publishing = new AtomicBoolean(true);
         List<Thread> publishers = new ArrayList<>();
         for (int p = 0; p < 3; p++) {
-            WsClient publisher = connect();
+            WsClient publisher = publisherSide.get();
             Thread thread = new Thread(() -> {
                 for (int i = 0; publishing.get(); i++) {
-                    publisher.call("publish", "{\"channel\":\"both\",\"event\":\"" + (i % 2 == 0 ? "a" : "b") + "\",\"data\":" + i + "}");
+                    publisher.call("publish", "{\"channel\":\"" + channel + "\",\"event\":\"" + (i % 2 == 0 ? "a" : "b") + "\",\"data\":" + i + "}");
                 }
             });
             publishers.add(thread);
@@ -185,7 +197,7 @@ class PositionsIT {
         List<String> late = new ArrayList<>();
         try {
             for (int round = 0; round < 300; round++) {
-                String id = subscriber.request("subscribe", "{\"channel\":\"both\",\"event\":\"b\",\"position\":true}");
+                String id = subscriber.request("subscribe", "{\"channel\":\"" + channel + "\",\"event\":\"b\",\"position\":true}");
                 for (JsonObject frame = subscriber.next(); ; frame = subscriber.next()) {
                     if (frame.containsKey("offset")) {
                         long offset = frame.getJsonNumber("offset").longValue();
@@ -201,7 +213,7 @@ class PositionsIT {
                         assertThat(frame.containsKey("response")).as("the previous unsubscribe's reply: %s", frame).isTrue();
                     }
                 }
-                subscriber.request("unsubscribe", "{\"channel\":\"both\",\"event\":\"b\"}");
+                subscriber.request("unsubscribe", "{\"channel\":\"" + channel + "\",\"event\":\"b\"}");
             }
         } finally {
             publishing.set(false);
@@ -209,7 +221,7 @@ class PositionsIT {
                 thread.join();
             }
         }
-        assertThat(late).isEmpty();
+        return late;
     }
 
     @Test

@@ -125,6 +125,24 @@ class RedisRecoveryIT {
         }
     }
 
+    /** Section 7's "messages delivered afterwards all have offsets after position.offset", with publications arriving from another server through Redis. */
+    @Test
+    void afterASubscribeReplyEveryMessageOfTheChannelHasAnOffsetAfterItsPositionThoughAnotherPatternWasHeld() throws Exception {
+        List<WsClient> clients = new ArrayList<>();
+        try {
+            List<String> late = PositionsIT.lateAfterSubscribeReplies(() -> opened(clients, serverA), () -> opened(clients, serverB), "both");
+            assertThat(late).isEmpty();
+        } finally {
+            clients.forEach(WsClient::close);
+        }
+    }
+
+    private static WsClient opened(List<WsClient> clients, ServerProcess server) {
+        WsClient client = WsClient.connect(server.uri());
+        clients.add(client);
+        return client;
+    }
+
     /**
      * A publication made while a server's SUBSCRIBE connection is coming back reaches nobody
      * through Redis. It used to wait for the next publication on the channel (whose skipped
