@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +41,8 @@ class ClientRecoveryIT {
 
     @Test
     void aConnectionCutWhilePublishingGoesOnResumesWhereItLeftOffAcrossTwoPatternsOnceAndInOrder() throws Exception {
-        Inbox inbox = new Inbox();
+        Torrent torrent = new Torrent(3);
+        Inbox notices = new Inbox();
         // A few hundred publications go out while the connection is cut; with the default
         // history of 100 a resubscribe would find some trimmed. This test is about merging.
         try (ServerProcess server = new ServerProcess(Map.of("STREAM_HISTORY_SIZE", "10000", "STREAM_RATE_LIMIT", "100000", "STREAM_RATE_BURST", "100000"));
@@ -47,16 +50,16 @@ class ClientRecoveryIT {
              StreamClient client = StreamClient.builder(network.uri()).reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(200)).connect();
              StreamClient publisher = StreamClient.connect(server.uri())) {
             // Two patterns, one handler: what each pattern recovers is merged with the live messages in offset order.
-            client.subscribe("torrent", "*.even", inbox).join().onLost(inbox.lost());
-            client.subscribe("torrent", "*.odd", inbox).join().onLost(inbox.lost());
+            client.subscribe("torrent", "*.even", torrent).join().onLost(notices.lost());
+            client.subscribe("torrent", "*.odd", torrent).join().onLost(notices.lost());
             // Three publishers go on throughout, so that the channel is busy while the two
             // patterns are subscribed again: publications arrive between their replies and after.
-            AtomicIntegerArray published = new AtomicIntegerArray(3);
+            AtomicIntegerArray published = new AtomicIntegerArray(torrent.last.length());
             AtomicBoolean publishing = new AtomicBoolean(true);
-            List<Thread> torrents = new ArrayList<>();
+            List<Thread> publishers = new ArrayList<>();
             for (int stream = 0; stream < published.length(); stream++) {
                 int s = stream;
-                torrents.add(new Thread(() -> {
+                publishers.add(new Thread(() -> {
                     ArrayDeque<CompletableFuture<?>> unanswered = new ArrayDeque<>();
                     while (publishing.get()) {
                         if (unanswered.size() == 4) {
@@ -68,9 +71,9 @@ class ClientRecoveryIT {
                     unanswered.forEach(CompletableFuture::join);
                 }));
             }
-            torrents.forEach(Thread::start);
+            publishers.forEach(Thread::start);
             try {
-                await().until(() -> inbox.messages.size() >= 30);
+                await().until(() -> torrent.count.get() >= 30);
                 for (int cut = 0; cut < 3; cut++) {   // each resubscribe is one chance for a race to show
                     network.cut();
                     await().until(() -> client.state() == State.RECONNECTING);
@@ -78,27 +81,61 @@ class ClientRecoveryIT {
                     await().until(() -> total(published) >= cutAt + 150);
                     network.restore();
                     await().atMost(Duration.ofSeconds(10)).until(() -> client.state() == State.OPEN);
-                    int openAt = inbox.messages.size();
-                    await().until(() -> inbox.messages.size() >= openAt + 300);
+                    int openAt = torrent.count.get();
+                    await().until(() -> torrent.count.get() >= openAt + 300);
                 }
             } finally {
                 publishing.set(false);
-                for (Thread torrent : torrents) {
-                    torrent.join();
+                for (Thread thread : publishers) {
+                    thread.join();
                 }
             }
             // Each publisher's last message comes after all of its others.
-            await().atMost(Duration.ofSeconds(20)).until(() -> IntStream.range(0, published.length()).allMatch(s -> inbox.messages.stream()
-                    .anyMatch(m -> m.data().asJsonObject().getInt("s") == s && m.data().asJsonObject().getInt("n") == published.get(s) - 1)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> IntStream.range(0, published.length()).allMatch(s -> torrent.last.get(s) == published.get(s) - 1));
+            List<Message> messages = torrent.messages();
             for (int stream = 0; stream < published.length(); stream++) {
                 int s = stream;
-                assertThat(inbox.messages).filteredOn(message -> message.data().asJsonObject().getInt("s") == s)
+                assertThat(messages).filteredOn(message -> message.data().asJsonObject().getInt("s") == s)
                         .extracting(message -> message.data().asJsonObject().getInt("n"))
                         .as("publisher %d", s).containsExactlyElementsOf(IntStream.range(0, published.get(s)).boxed().toList());
             }
-            assertThat(inbox.messages).hasSize(total(published));
-            assertThat(inbox.log).noneMatch(entry -> entry.startsWith("lost"));
-            assertThat(inbox.messages).extracting(message -> message.offset().orElse(-1)).isSorted().doesNotHaveDuplicates();
+            assertThat(messages).hasSize(total(published));
+            assertThat(notices.log).noneMatch(entry -> entry.startsWith("lost"));
+            assertThat(messages).extracting(message -> message.offset().orElse(-1)).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    /**
+     * A handler for tens of thousands of numbered messages: unlike {@link Inbox}, which copies
+     * its list on every message, it costs the same for each, so the client keeps up with the
+     * publishers and notices a cut at once.
+     */
+    private static final class Torrent implements Consumer<Message> {
+        final AtomicInteger count = new AtomicInteger();
+        /** The last number received from each publisher, -1 before any. */
+        final AtomicIntegerArray last;
+        private final List<Message> received = new ArrayList<>();   // guarded by itself
+
+        Torrent(int publishers) {
+            last = new AtomicIntegerArray(publishers);
+            for (int s = 0; s < publishers; s++) {
+                last.set(s, -1);
+            }
+        }
+
+        @Override
+        public void accept(Message message) {
+            synchronized (received) {
+                received.add(message);
+            }
+            last.set(message.data().asJsonObject().getInt("s"), message.data().asJsonObject().getInt("n"));
+            count.incrementAndGet();
+        }
+
+        List<Message> messages() {
+            synchronized (received) {
+                return List.copyOf(received);
+            }
         }
     }
 
