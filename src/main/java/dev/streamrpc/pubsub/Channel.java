@@ -166,9 +166,13 @@ final class Channel {
     private final String name;
     private final Channels hub;
 
+    // Collections start at their smallest: a server may hold many channels, most of them quiet,
+    // with one or a few members and patterns; a busy one grows its queues once. With one member,
+    // a channel cost 2,676 bytes of heap with the default capacities and costs 1,876 so
+    // (ChannelMemoryBenchmark; the connection's record and the memory broker's stream included).
     private final Object lock = new Object();
-    private final ArrayDeque<Runnable> operations = new ArrayDeque<>();   // guarded by lock
-    private final List<Publication> batch = new ArrayList<>(MAX_BATCH);  // the applying thread's
+    private final ArrayDeque<Runnable> operations = new ArrayDeque<>(1);  // guarded by lock
+    private final List<Publication> batch = new ArrayList<>();           // the applying thread's
     private final List<CaughtUp> caughtUp = new ArrayList<>();          // the applying thread's
     private boolean applying;                                            // guarded by lock
     private boolean retired;                                             // guarded by lock
@@ -178,18 +182,18 @@ final class Channel {
     // Touched only by the thread applying operations; the lock's hand-over orders those threads.
     private State state = State.NEW;
     private final List<Join> waiting = new ArrayList<>();
-    private final Map<Subscriptions, Membership> memberships = new HashMap<>();
-    private final Map<GroupKey, Group> groupsByKey = new HashMap<>();
+    private final Map<Subscriptions, Membership> memberships = new HashMap<>(2);
+    private final Map<GroupKey, Group> groupsByKey = new HashMap<>(2);
     private final List<Group> groups = new ArrayList<>();
-    private final Map<String, SharedPattern> patterns = new HashMap<>();
+    private final Map<String, SharedPattern> patterns = new HashMap<>(2);
     private long round;
     private String epoch;
     private long last;                                                   // the last offset delivered here
     private boolean filling;                                             // reading a gap from the history
-    private final ArrayDeque<Publication> held = new ArrayDeque<>();     // arrived while filling; still charged
+    private final ArrayDeque<Publication> held = new ArrayDeque<>(1);    // arrived while filling; still charged
 
     /** Each pattern and how many members hold it; read by {@code server_info} from any thread. */
-    private final ConcurrentHashMap<String, Integer> patternCounts = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> patternCounts = new ConcurrentHashMap<>(2);
 
     Channel(String name, Channels hub) {
         this.name = name;

@@ -101,7 +101,7 @@ final class Subscriptions implements ConnectionChannels {
                 throw new ChannelException("channel", ErrorTexts.TOO_MANY_SUBSCRIPTIONS);
             }
             if (added) {
-                held.computeIfAbsent(channel, c -> new LinkedHashMap<>()).put(eventPattern, token);
+                held.computeIfAbsent(channel, c -> new LinkedHashMap<>(2)).put(eventPattern, token);   // usually one pattern
                 count++;
             }
         }

@@ -1,11 +1,6 @@
 package dev.streamrpc.pubsub;
 
-import dev.streamrpc.api.ChannelAuthorizer;
 import dev.streamrpc.api.ConnectionChannels;
-import dev.streamrpc.broker.PendingBytes;
-import dev.streamrpc.broker.memory.MemoryBroker;
-import dev.streamrpc.testing.TestSettings;
-import jakarta.json.bind.JsonbBuilder;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +10,8 @@ import java.util.List;
  * publication reaches them all, then they all unsubscribe. Prints the time of each phase;
  * with O(1) joins and leaves the per-member cost stays flat as N grows.
  *
- * <pre>java -cp target/test-classes:$(cat target/bench.cp) dev.streamrpc.pubsub.SubscribeBenchmark [200000]</pre>
+ * <pre>mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
+ * java -cp target/classes:target/test-classes:$(cat target/bench.cp) dev.streamrpc.pubsub.SubscribeBenchmark [200000]</pre>
  */
 public final class SubscribeBenchmark {
 
@@ -30,13 +26,7 @@ public final class SubscribeBenchmark {
     }
 
     private static void run(int members) {
-        PendingBytes pending = new PendingBytes(1L << 30);
-        SocketsManager manager = new SocketsManager();
-        manager.broker = new MemoryBroker(pending, 100, java.time.Duration.ofMinutes(5), 1 << 26);
-        manager.jsonb = JsonbBuilder.create();
-        manager.settings = TestSettings.of();
-        manager.pending = pending;
-        manager.start(event -> { }, new ChannelAuthorizer() { });
+        SocketsManager manager = InProcessHub.start();
         List<ConnectionChannels> connections = new ArrayList<>(members);
         List<RecordingSubscriber> subscribers = new ArrayList<>(members);
         for (int i = 0; i < members; i++) {

@@ -28,8 +28,9 @@ final class MemoryStream {
     private final String epoch;
     private final int size;
     private final AtomicLong heldBytes;          // shared by every stream of the broker
-    private final ArrayDeque<Held> history = new ArrayDeque<>();           // guarded by this
-    private final ArrayDeque<Publication> outgoing = new ArrayDeque<>();   // guarded by this
+    // Small at first: most streams are quiet (see Channel's fields); a busy one grows once.
+    private final ArrayDeque<Held> history = new ArrayDeque<>(1);          // guarded by this
+    private final ArrayDeque<Publication> outgoing = new ArrayDeque<>(1);  // guarded by this
     private long offset;                         // guarded by this
     private long lastActivity;                   // guarded by this
     private boolean delivering;                  // guarded by this
