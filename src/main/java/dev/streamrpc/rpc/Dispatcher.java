@@ -23,7 +23,9 @@ import java.util.function.Consumer;
  * <p>A non-blocking method runs on the caller's thread, in arrival order, and its reply
  * takes a place reserved in the connection's outbound order before the call: even when the
  * method answers later with a {@code CompletionStage} (as {@code subscribe} does while the
- * broker confirms), its reply reaches the client before anything delivered afterwards.
+ * broker confirms), its reply reaches the client before anything delivered afterwards. (A
+ * method that subscribes the connection moves that place to where the subscription takes
+ * effect, through the connection: see {@code ConnectionChannels#subscribe}.)
  */
 @ApplicationScoped
 public class Dispatcher {
