@@ -13,8 +13,9 @@ public interface Publisher {
      * Publishes {@code data} to every connection with a pattern on {@code channel} that
      * matches {@code event}. The data is encoded once with JSON-B. The returned stage
      * completes once the broker has accepted the publication (for Redis: once Redis has it)
-     * and this server's fan-out of the channel has caught up with what it had queued, or fails with a {@link ChannelException} ({@code Cannot publish to channel}) when the
-     * broker cannot take it; nothing is acknowledged before it happened. Never blocks.
+     * and this server's fan-out of the channel has caught up with what it had queued, or
+     * fails with a {@link ChannelException} ({@code Cannot publish to channel}) when the broker
+     * cannot take it; nothing is acknowledged before it happened. Never blocks.
      *
      * @param event a plain event name of at most 256 characters, or {@code null} for none (delivered as {@code ""})
      * @param data any JSON-B-serialisable value, or {@code null}

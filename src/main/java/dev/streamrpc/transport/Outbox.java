@@ -143,12 +143,9 @@ final class Outbox {
             if (!slot.pending || !queue.removeLastOccurrence(slot)) {
                 return;   // filled already, or dropped with the queue
             }
-            List<Slot> waitingReplies = List.of();
-            if (!queue.isEmpty() && queue.peekLast().pending) {
-                waitingReplies = new ArrayList<>();
-                while (!queue.isEmpty() && queue.peekLast().pending) {
-                    waitingReplies.add(0, queue.pollLast());
-                }
+            ArrayDeque<Slot> waitingReplies = new ArrayDeque<>();
+            while (!queue.isEmpty() && queue.peekLast().pending) {
+                waitingReplies.addFirst(queue.pollLast());
             }
             queue.add(slot);
             queue.addAll(waitingReplies);
