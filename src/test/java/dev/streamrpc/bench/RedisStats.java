@@ -1,5 +1,6 @@
 package dev.streamrpc.bench;
 
+import dev.streamrpc.testing.RedisInfo;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
@@ -8,8 +9,6 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Figures read from one Redis node over a plain Lettuce connection of the generator's own
@@ -37,12 +36,12 @@ final class RedisStats implements AutoCloseable {
     /** CPU seconds the node has used, all its threads: {@code used_cpu_sys + used_cpu_user}. */
     static double cpuSeconds(RedisCommands<String, String> redis) {
         String info = redis.info("cpu");
-        return field(info, "used_cpu_sys") + field(info, "used_cpu_user");
+        return RedisInfo.number(info, "used_cpu_sys") + RedisInfo.number(info, "used_cpu_user");
     }
 
     /** {@code used_memory}: bytes the node's allocator holds for data and its own structures. */
     static long usedMemory(RedisCommands<String, String> redis) {
-        return (long) field(redis.info("memory"), "used_memory");
+        return (long) RedisInfo.number(redis.info("memory"), "used_memory");
     }
 
     /**
@@ -53,14 +52,6 @@ final class RedisStats implements AutoCloseable {
         Long bytes = redis.dispatch(CommandType.MEMORY, new IntegerOutput<>(StringCodec.UTF8),
                 new CommandArgs<>(StringCodec.UTF8).add("USAGE").addKey(key).add("SAMPLES").add(0));
         return bytes == null ? 0 : bytes;
-    }
-
-    private static double field(String info, String name) {
-        Matcher value = Pattern.compile("(?m)^" + name + ":([0-9.]+)").matcher(info);
-        if (!value.find()) {
-            throw new IllegalStateException("INFO has no " + name);
-        }
-        return Double.parseDouble(value.group(1));
     }
 
     @Override

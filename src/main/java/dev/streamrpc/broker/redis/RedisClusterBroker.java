@@ -21,6 +21,7 @@ import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
+import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import org.slf4j.Logger;
@@ -82,8 +83,9 @@ public final class RedisClusterBroker implements Broker {
     private final Map<String, String> confirmed = new ConcurrentHashMap<>();
     /** Wanted channels whose subscribe-again has not been confirmed yet. */
     private final Set<String> retrying = ConcurrentHashMap.newKeySet();
-    private final Set<String> connectedAddresses = ConcurrentHashMap.newKeySet();
-    /** Node addresses whose connection went down at least once: their next activation is a reconnect. */
+    /** Open connections per node address: the broker's own, and those the topology refresh opens and closes each period. */
+    private final Map<String, Integer> connections = new ConcurrentHashMap<>();
+    /** Node addresses that Lettuce is reconnecting a kept connection to: their next activation is a reconnect. */
     private final Set<String> lostAddresses = ConcurrentHashMap.newKeySet();
     private final AtomicLong resubscriptions = new AtomicLong();
     private final AtomicLong topologyChanges = new AtomicLong();
@@ -127,14 +129,17 @@ public final class RedisClusterBroker implements Broker {
                 followOwners();
             } else if (event instanceof ConnectionActivatedEvent activated) {
                 String address = address(activated.remoteAddress());
-                connectedAddresses.add(address);
+                connections.merge(address, 1, Integer::sum);
                 if (lostAddresses.remove(address)) {
                     resubscribeOn(address);
                 }
             } else if (event instanceof ConnectionDeactivatedEvent deactivated) {
-                String address = address(deactivated.remoteAddress());
-                connectedAddresses.remove(address);
-                lostAddresses.add(address);
+                connections.computeIfPresent(address(deactivated.remoteAddress()), (address, open) -> open > 1 ? open - 1 : null);
+            } else if (event instanceof ReconnectAttemptEvent reconnecting) {
+                // Only the connections Lettuce keeps (commands, pub/sub) are reconnected. A closed
+                // connection of the topology refresh is not a lost subscription: taking it for one
+                // subscribed every channel again, and re-delivered its latest publication, every period.
+                lostAddresses.add(address(reconnecting.remoteAddress()));
             }
         });
         try {
@@ -272,7 +277,7 @@ public final class RedisClusterBroker implements Broker {
         for (RedisClusterNode master : masters()) {
             String address = master.getUri().getHost() + ":" + master.getUri().getPort();
             int channels = (int) confirmed.values().stream().filter(master.getNodeId()::equals).count();
-            shards.add(new Shard(master.getNodeId(), address, master.getSlots().size(), connectedAddresses.contains(address), channels));
+            shards.add(new Shard(master.getNodeId(), address, master.getSlots().size(), connections.containsKey(address), channels));
         }
         return shards;
     }

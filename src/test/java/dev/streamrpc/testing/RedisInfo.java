@@ -1,0 +1,20 @@
+package dev.streamrpc.testing;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads the numbers of a Redis {@code INFO} reply, for the tests and the benchmark alike. */
+public final class RedisInfo {
+
+    private RedisInfo() {
+    }
+
+    /** The value of the {@code name:value} line of {@code info}; fails when there is none. */
+    public static double number(String info, String name) {
+        Matcher value = Pattern.compile("(?m)^" + Pattern.quote(name) + ":([0-9.]+)").matcher(info);
+        if (!value.find()) {
+            throw new IllegalStateException("INFO has no " + name);
+        }
+        return Double.parseDouble(value.group(1));
+    }
+}
