@@ -47,8 +47,7 @@ final class HistoryBench {
             List<Servers.Running> alternating = List.of(on, off);
             for (Servers.Running server : alternating) {
                 log("warm-up " + server.name());
-                load.fanout(server, server, 0, sizes.subscribers(), (int) Math.max(10, sizes.warmupSeconds() * 50_000 / sizes.subscribers()),
-                        sizes.window(), 0, plans.get(server));
+                load.warmFanout(server, sizes.subscribers(), sizes.window(), sizes.warmupSeconds(), plans.get(server));
             }
             for (int round = 1; round <= sizes.rounds(); round++) {
                 for (Servers.Running server : alternating) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -58,8 +59,8 @@ final class Load implements AutoCloseable {
     }
 
     /**
-     * Idle subscribed connections on a fresh server, then the subscribe storm on them. Memory is
-     * the growth from the fresh server's (heap: after a full GC; NaN for Node). {@code subscribes}
+     * Idle subscribed connections, then the subscribe storm on them. Memory is the growth from
+     * the server's when idle before (heap: after a full GC; NaN for Node). {@code subscribes}
      * counts the storm's replies, {@code errors} those of them that refused.
      */
     record Idle(String server, int round, int wanted, int connected, double openSeconds, double rssKibPerConnection,
@@ -128,6 +129,44 @@ final class Load implements AutoCloseable {
     Fanout fanout(Servers.Running subscribeTo, Servers.Running publishTo, int round, int subscribers, int messages, int window,
                   double rate) throws Exception {
         return fanout(subscribeTo, publishTo, round, subscribers, messages, window, rate, FanoutPlan.ONE_CHANNEL);
+    }
+
+    /**
+     * Warms a server up on fanout rounds laid out by {@code plan}, each of about five seconds at
+     * the rate of the round before, until {@link #settled}.
+     */
+    void warmFanout(Servers.Running server, int subscribers, int window, double seconds, FanoutPlan plan) throws Exception {
+        double[] perSecond = {5_000};
+        settled(seconds, () -> {
+            int messages = (int) Math.max(10, Math.min(seconds, 5) * perSecond[0] / subscribers);
+            Fanout round = fanout(server, server, 0, subscribers, messages, window, 0, plan);
+            perSecond[0] = round.perSecond();
+            return round.serverCpuMicrosPerDelivery();
+        });
+    }
+
+    /** Warms a server up on rpc rounds of about two seconds until {@link #settled}. */
+    void warmRpc(Servers.Running server, int connections, double seconds) throws Exception {
+        settled(seconds, () -> rpc(server, 0, connections, Math.min(seconds, 2)).perSecond());
+    }
+
+    /**
+     * Runs warm-up rounds for {@code seconds} at least, then until two rounds in a row give the
+     * same figure within 10 %, for six times {@code seconds} at most. A JVM reaches its steady
+     * state only after several rounds at full load (its JIT still compiling shows as a figure
+     * still moving), and the measured rounds are to be of that state.
+     */
+    private static void settled(double seconds, Callable<Double> round) throws Exception {
+        long start = System.nanoTime();
+        double before = Double.NaN;
+        while (true) {
+            double figure = round.call();
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            if (elapsed >= 6 * seconds || elapsed >= seconds && Math.abs(figure - before) <= 0.1 * Math.min(figure, before)) {
+                return;
+            }
+            before = figure;
+        }
     }
 
     /** A fanout round as {@code plan} lays it out. */

@@ -51,6 +51,8 @@ final class Report {
     final List<Load.Rpc> rpc = new ArrayList<>();
     final List<Load.Fanout> fixed = new ArrayList<>();
     final List<Load.Idle> idle = new ArrayList<>();
+    /** The same servers' second pass: the clients back once all had gone. */
+    final List<Load.Idle> idleAgain = new ArrayList<>();
     final List<Load.Fanout> redis = new ArrayList<>();
     Load.Idle redisIdle;
     final HistoryFigures history = new HistoryFigures();
@@ -95,6 +97,10 @@ final class Report {
 
     Spread idle(String server, ToDoubleFunction<Load.Idle> value) {
         return spread(idle, Load.Idle::server, server, value);
+    }
+
+    Spread idleAgain(String server, ToDoubleFunction<Load.Idle> value) {
+        return spread(idleAgain, Load.Idle::server, server, value);
     }
 
     Load.Fanout fixedAt(String server, double rate) {
@@ -168,7 +174,9 @@ final class Report {
                         + "full GC, per connection; then every connection subscribes to %d channels of its own at once "
                         + "(%,d subscribes to distinct channels): confirmed subscribes per second until the last reply, "
                         + "refused ones counted apart; last, one publish "
-                        + "on the shared channel must reach every connection.%n"
+                        + "on the shared channel must reach every connection. Then every connection closes and the same "
+                        + "again on that running server (a network cut, a proxy restarting): the clients come back to a "
+                        + "warm server; its open rate and storm are reported apart.%n"
                         + "- **Redis** (StreamRPC only, a real redis-server, two fresh nodes): the idle connections and "
                         + "subscribe storm on one node, where each new channel is a Redis subscription; then one message at "
                         + "a time from one node to the other, and fanout with the subscribers on one node and the publisher "
@@ -177,8 +185,11 @@ final class Report {
                 String.join(" and ", Arrays.stream(sizes.rates()).mapToObj(r -> String.format("%,.0f", r)).toList()),
                 sizes.idleConnections(),
                 sizes.channelsEach(), sizes.idleConnections() * sizes.channelsEach(), sizes.redisMessages()));
-        md.append(String.format("Order: the three servers start together; each gets a warm-up (%.0f s of rpc and fanout); "
-                + "then %d fanout rounds alternating StreamRPC, floor, Socket.IO, StreamRPC, …; then %d rpc rounds the same "
+        md.append(String.format("Order: the three servers start together; each gets a warm-up: rpc rounds of about "
+                + "2 s until two in a row give the same calls/s within 10 %% (%.1f s at least, %.0f s at most), then "
+                + "fanout rounds of about 5 s until two in a row cost the server the same CPU per delivery within 10 %% "
+                + "(%.1f s at least, %.0f s at most): a JVM reaches its steady state only after several rounds at full "
+                + "load; then %d fanout rounds alternating StreamRPC, floor, Socket.IO, StreamRPC, …; then %d rpc rounds the same "
                 + "way; then the fixed rates. The idle scenario alternates likewise, on new processes. A figure is the "
                 + "median of a server's rounds with the lowest and highest round in brackets; a ratio is StreamRPC's median "
                 + "over the other server's median from this same run; the spread of a figure is (highest − lowest) / "
@@ -186,7 +197,9 @@ final class Report {
                 + "depend on how it shares the machine; the server's CPU per delivery is the steadier figure. The "
                 + "earlier \"most connections\" scenario (19,000 on one server) is left out: the file-descriptor limit "
                 + "bounds it, and the idle scenario measures the same path at %,d.%n%n",
-                sizes.warmupSeconds(), sizes.rounds(), sizes.rounds(), sizes.idleConnections()));
+                sizes.warmupSeconds() / 4, sizes.warmupSeconds() / 4 * 6, sizes.warmupSeconds() * 0.75,
+                sizes.warmupSeconds() * 0.75 * 6, sizes.rounds(),
+                sizes.rounds(), sizes.idleConnections()));
     }
 
     private void targets(StringBuilder md) {
@@ -225,12 +238,20 @@ final class Report {
         row(md, "subscribe storm, confirmed subscribes/s (in memory)", storm, "%,.0f", "", null);
         Spread[] refused = byServer(s -> idle(s, Load.Idle::errors));
         row(md, "subscribe storm, refused subscribes (in memory)", refused, "%,.0f", "none", refused[0].max() == 0, false);
-        Spread[] stormToEcho = new Spread[3];
-        for (int i = 0; i < 3; i++) {
-            stormToEcho[i] = Spread.of(new double[] {storm[i].median() / echo[i].median()});
-        }
+        Spread[] stormToEcho = perEcho(storm, echo);
         row(md, "subscribes/s ÷ echo calls/s of the same server (in memory)", stormToEcho, "%.2f", "≥ 0.5",
                 stormToEcho[0].median() >= 0.5, false);
+        Spread[] openAgain = byServer(s -> idleAgain(s, Load.Idle::openPerSecond));
+        row(md, "running server, the clients back: connections opened and subscribed per second", openAgain, "%,.0f",
+                "≥ 0.8× floor", ratio(openAgain, 1) >= 0.8);
+        Spread[] stormAgain = byServer(s -> idleAgain(s, Load.Idle::subscribesPerSecond));
+        row(md, "running server, the clients back: confirmed subscribes/s", stormAgain, "%,.0f", "", null);
+        Spread[] refusedAgain = byServer(s -> idleAgain(s, Load.Idle::errors));
+        row(md, "running server, the clients back: refused subscribes", refusedAgain, "%,.0f", "none",
+                refusedAgain[0].max() == 0, false);
+        Spread[] stormAgainToEcho = perEcho(stormAgain, echo);
+        row(md, "running server, the clients back: subscribes/s ÷ echo calls/s", stormAgainToEcho, "%.2f", "≥ 0.5",
+                stormAgainToEcho[0].median() >= 0.5, false);
         if (redisIdle != null) {
             Spread redisStorm = Spread.of(new double[] {redisIdle.subscribesPerSecond()});
             row(md, "through Redis: confirmed subscribes/s", new Spread[] {redisStorm, Spread.NONE, Spread.NONE}, "%,.0f", "", null);
@@ -247,6 +268,15 @@ final class Report {
         Spread[] echoSpread = relative(echo);
         row(md, "spread of echo calls/s over the rounds", echoSpread, "%.2f", "≤ floor's", ratio(echoSpread, 1) <= 1.0);
         md.append("\n");
+    }
+
+    /** Each server's subscribes/s over its own echo calls/s (medians). */
+    private static Spread[] perEcho(Spread[] storm, Spread[] echo) {
+        Spread[] ratios = new Spread[storm.length];
+        for (int i = 0; i < storm.length; i++) {
+            ratios[i] = Spread.of(new double[] {storm[i].median() / echo[i].median()});
+        }
+        return ratios;
     }
 
     private static Spread[] byServer(Function<String, Spread> figure) {
@@ -296,15 +326,20 @@ final class Report {
         md.append("\n| idle | server | round | connected | open s | opened/s | RSS KiB/conn | heap KiB/conn | subscribes "
                 + "| refused | storm s | confirmed/s | final publish reached |\n"
                 + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        List<Load.Idle> idles = new ArrayList<>(idle);
+        idle.forEach(i -> idleRow(md, "idle + storm", i, true));
         if (redisIdle != null) {
-            idles.add(redisIdle);
+            idleRow(md, "idle + storm", redisIdle, true);
         }
-        idles.forEach(i -> md.append(String.format("| idle + storm | %s | %d | %d / %d | %.1f | %,.0f | %.1f | %s | %d | %d "
-                        + "| %.1f | %,.0f | %d |%n", i.server(), i.round(), i.connected(), i.wanted(), i.openSeconds(),
-                i.openPerSecond(), i.rssKibPerConnection(), Double.isNaN(i.heapKibPerConnection()) ? "–"
-                        : String.format("%.1f", i.heapKibPerConnection()), i.subscribes(), i.errors(), i.stormSeconds(),
-                i.subscribesPerSecond(), i.reached())));
+        idleAgain.forEach(i -> idleRow(md, "the clients back, running server", i, false));
+    }
+
+    /** One pass of the idle scenario; its memory only when the server was fresh (the second pass allocates little anew). */
+    private static void idleRow(StringBuilder md, String scenario, Load.Idle i, boolean memory) {
+        md.append(String.format("| %s | %s | %d | %d / %d | %.1f | %,.0f | %s | %s | %d | %d | %.1f | %,.0f | %d |%n", scenario,
+                i.server(), i.round(), i.connected(), i.wanted(), i.openSeconds(), i.openPerSecond(),
+                memory ? String.format("%.1f", i.rssKibPerConnection()) : "–",
+                memory && !Double.isNaN(i.heapKibPerConnection()) ? String.format("%.1f", i.heapKibPerConnection()) : "–",
+                i.subscribes(), i.errors(), i.stormSeconds(), i.subscribesPerSecond(), i.reached()));
     }
 
     /** The head of a table of fanout rounds, one {@link #fanoutRow} each. */
@@ -325,6 +360,7 @@ final class Report {
         rows.addAll(fixed);
         rows.addAll(rpc);
         rows.addAll(idle);
+        rows.addAll(idleAgain);
         rows.addAll(redis);
         if (redisIdle != null) {
             rows.add(redisIdle);
