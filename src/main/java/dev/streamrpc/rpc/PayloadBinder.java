@@ -8,8 +8,11 @@ import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.annotation.JsonbProperty;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -18,6 +21,17 @@ import java.lang.reflect.Type;
  * Binds a request's payload to a method's payload parameter with JSON-B.
  */
 final class PayloadBinder {
+
+    /**
+     * How to build each record type whose components are all {@code JsonValue} straight from
+     * the parsed payload, or null for the types JSON-B binds (see {@link TreeRecord#of}).
+     */
+    private static final ClassValue<TreeRecord> TREE_RECORDS = new ClassValue<>() {
+        @Override
+        protected TreeRecord computeValue(Class<?> type) {
+            return TreeRecord.of(type);
+        }
+    };
 
     private final Jsonb jsonb;
 
@@ -32,6 +46,10 @@ final class PayloadBinder {
     Object bind(JsonObject payload, Type type) {
         if (type == JsonObject.class || type == JsonValue.class || type == JsonStructure.class) {
             return payload;
+        }
+        TreeRecord tree = type instanceof Class<?> c ? TREE_RECORDS.get(c) : null;
+        if (tree != null) {
+            return tree.build(payload);
         }
         try {
             // Through the payload's text: Yasson's tree reader cannot bind JsonValue-typed properties.
@@ -81,6 +99,86 @@ final class PayloadBinder {
             return null;
         } catch (RuntimeException | StackOverflowError e) {
             return key;
+        }
+    }
+
+    /**
+     * A record of JSON values (the pub/sub methods' payloads are such records) built from the
+     * parsed payload: each component takes the value under its name, as the server's JSON-B
+     * (default configuration: property names as in Java) would give it
+     * ({@code JsonValue.NULL} for an explicit null, null when absent, other keys ignored),
+     * without writing the payload out as text for JSON-B to parse again.
+     */
+    private record TreeRecord(Constructor<?> constructor, String[] keys) {
+
+        /** Null unless every component is a {@code JsonValue} and nothing asks JSON-B to do more. */
+        static TreeRecord of(Class<?> type) {
+            if (!type.isRecord() || hasJsonbAnnotation(type) || hasJsonbAnnotation(type.getPackage())) {
+                return null;
+            }
+            RecordComponent[] components = type.getRecordComponents();
+            Class<?>[] types = new Class<?>[components.length];
+            String[] keys = new String[components.length];
+            for (int i = 0; i < components.length; i++) {
+                RecordComponent component = components[i];
+                if (component.getType() != JsonValue.class || hasJsonbAnnotation(component.getAccessor())
+                        || hasJsonbAnnotation(field(type, component.getName()))) {
+                    return null;
+                }
+                types[i] = JsonValue.class;
+                keys[i] = component.getName();
+            }
+            try {
+                Constructor<?> constructor = type.getDeclaredConstructor(types);
+                if (hasJsonbAnnotation(constructor)) {
+                    return null;
+                }
+                constructor.setAccessible(true);
+                for (Annotation[] annotations : constructor.getParameterAnnotations()) {
+                    if (hasJsonbAnnotation(annotations)) {
+                        return null;
+                    }
+                }
+                return new TreeRecord(constructor, keys);
+            } catch (NoSuchMethodException | RuntimeException e) {
+                return null;   // not reachable by reflection: JSON-B binds it, or says why not
+            }
+        }
+
+        Object build(JsonObject payload) {
+            Object[] values = new Object[keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                values[i] = payload.get(keys[i]);
+            }
+            try {
+                return constructor.newInstance(values);
+            } catch (InvocationTargetException e) {
+                // The record's own constructor refused the values, as it would under JSON-B.
+                throw RpcException.invalidParameter("payload", ErrorTexts.INVALID_VALUE);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("Cannot build " + constructor.getDeclaringClass().getName(), e);
+            }
+        }
+
+        private static Field field(Class<?> type, String name) {
+            try {
+                return type.getDeclaredField(name);
+            } catch (NoSuchFieldException e) {
+                throw new IllegalStateException("A record without its component's field: " + type.getName(), e);
+            }
+        }
+
+        private static boolean hasJsonbAnnotation(AnnotatedElement element) {
+            return element != null && hasJsonbAnnotation(element.getAnnotations());
+        }
+
+        private static boolean hasJsonbAnnotation(Annotation[] annotations) {
+            for (Annotation annotation : annotations) {
+                if (annotation.annotationType().getPackageName().startsWith("jakarta.json.bind")) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

@@ -32,6 +32,20 @@ class PayloadBinderTest {
                          @NotEmpty List<String> tags, @JsonbProperty("ref-code") String refCode) {
     }
 
+    public record Values(JsonValue channel, JsonValue event, JsonValue since) {
+    }
+
+    public record Renamed(@JsonbProperty("ch") JsonValue channel, JsonValue event) {
+    }
+
+    public record Refusing(JsonValue channel) {
+        public Refusing {
+            if (channel == null) {
+                throw new IllegalArgumentException("no channel");
+            }
+        }
+    }
+
     public static class Settings {
         public boolean dark;
         public int size;
@@ -57,6 +71,24 @@ class PayloadBinderTest {
         JsonObject raw = json("{\"any\":[1,{}]}");
         assertThat(binder.bind(raw, JsonObject.class)).isSameAs(raw);
         assertThat(binder.bind(raw, JsonValue.class)).isSameAs(raw);
+    }
+
+    @Test
+    void recordsOfJsonValuesTakeTheParsedValuesAsJsonbWouldBindThem() {
+        for (String text : List.of("{\"channel\":\"c\",\"event\":null,\"other\":1}", "{}",
+                "{\"channel\":{\"deep\":[1,2.50,null]},\"since\":{\"offset\":12345678901234567890}}")) {
+            JsonObject payload = json(text);
+            Values bound = (Values) binder.bind(payload, Values.class);
+            assertThat(bound).isEqualTo(jsonb.fromJson(text, Values.class));
+            // The parsed values themselves: no trip through the payload's text.
+            assertThat(bound.channel()).isSameAs(payload.get("channel"));
+        }
+        // A JSON-B annotation leaves the record to JSON-B, which honours it.
+        assertThat(binder.bind(json("{\"ch\":\"c\",\"channel\":\"x\"}"), Renamed.class))
+                .isEqualTo(new Renamed(Json.createValue("c"), null));
+        assertThat(binder.bind(json("{\"channel\":1}"), Refusing.class)).isEqualTo(new Refusing(Json.createValue(1)));
+        assertThatThrownBy(() -> binder.bind(json("{}"), Refusing.class))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("payload", "invalid value")));
     }
 
     @Test
