@@ -19,7 +19,8 @@ import java.nio.ByteBuffer;
  * container's callbacks to its {@link Connection}. The container calls {@code onText} for
  * one connection at a time, so a connection's requests are seen in order.
  */
-@ServerEndpoint(value = "/stream", configurator = StreamConfigurator.class)
+@ServerEndpoint(value = "/stream", configurator = StreamConfigurator.class,
+        decoders = {FrameDecoders.Text.class, FrameDecoders.Binary.class})
 public class StreamEndpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamEndpoint.class);
