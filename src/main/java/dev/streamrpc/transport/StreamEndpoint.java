@@ -2,10 +2,8 @@ package dev.streamrpc.transport;
 
 import dev.streamrpc.pubsub.CloseStatus;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.OnClose;
-import jakarta.websocket.OnError;
-import jakarta.websocket.OnMessage;
-import jakarta.websocket.OnOpen;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import org.slf4j.Logger;
@@ -18,10 +16,17 @@ import java.nio.ByteBuffer;
  * The {@code /stream} endpoint: one instance per connection, a thin adapter from the
  * container's callbacks to its {@link Connection}. The container calls {@code onText} for
  * one connection at a time, so a connection's requests are seen in order.
+ * <p>
+ * The annotation deploys it, as any annotated endpoint is deployed (found by scanning, with its
+ * path and configurator). Its callbacks are those of a programmatic {@link Endpoint}, with the
+ * message handlers added on open: for an annotated class, Jetty works out the
+ * {@code @OnOpen}/{@code @OnMessage}/… methods again for every connection, by reflection and
+ * method handles (about 40 KB of garbage per handshake and a large share of its CPU; see
+ * bench/NOTES.md), while for an {@code Endpoint} it calls these three methods. Jetty and Tomcat
+ * both take a class that extends {@code Endpoint} as one.
  */
-@ServerEndpoint(value = "/stream", configurator = StreamConfigurator.class,
-        decoders = {FrameDecoders.Text.class, FrameDecoders.Binary.class})
-public class StreamEndpoint {
+@ServerEndpoint(value = "/stream", configurator = StreamConfigurator.class)
+public class StreamEndpoint extends Endpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamEndpoint.class);
 
@@ -32,8 +37,10 @@ public class StreamEndpoint {
         this.transport = transport;
     }
 
-    @OnOpen
-    public void onOpen(Session session) {
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
+        session.addMessageHandler(String.class, this::onText);
+        session.addMessageHandler(ByteBuffer.class, this::onBinary);
         try {
             connection = transport.open(session);
         } catch (RuntimeException e) {
@@ -47,29 +54,27 @@ public class StreamEndpoint {
         }
     }
 
-    @OnMessage
-    public void onText(String frame) {
+    void onText(String frame) {
         if (connection != null) {
             connection.onText(frame);
         }
     }
 
-    @OnMessage
-    public void onBinary(ByteBuffer frame) {
+    void onBinary(ByteBuffer frame) {
         if (connection != null) {
             connection.close(CloseStatus.BINARY_FRAME);
         }
     }
 
-    @OnClose
-    public void onClose(CloseReason reason) {
+    @Override
+    public void onClose(Session session, CloseReason reason) {
         if (connection != null) {
             connection.onClosed(reason.getCloseCode().getCode(), reason.getReasonPhrase());
         }
     }
 
-    @OnError
-    public void onError(Throwable failure) {
+    @Override
+    public void onError(Session session, Throwable failure) {
         // The container closes the connection (1007, 1009, I/O errors); this is only a record of why.
         LOG.debug("WebSocket error on connection {}", connection == null ? "?" : connection.id(), failure);
     }

@@ -17,11 +17,16 @@ class StreamEndpointTest {
     @Test
     void aConnectionThatFailsToOpenIsClosedAndLaterCallbacksAreHarmless() {
         List<CloseReason> closes = new CopyOnWriteArrayList<>();
-        // The container's Session is the seam: only close() is expected to be called.
+        List<Object> handled = new CopyOnWriteArrayList<>();
+        // The container's Session is the seam: only the message handlers and close() are expected.
         Session session = (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("close") && args != null && args.length == 1) {
                         closes.add((CloseReason) args[0]);
+                        return null;
+                    }
+                    if (method.getName().equals("addMessageHandler") && args.length == 2) {
+                        handled.add(args[0]);
                         return null;
                     }
                     throw new AssertionError("unexpected call to Session." + method.getName());
@@ -34,12 +39,13 @@ class StreamEndpointTest {
         };
         StreamEndpoint endpoint = new StreamEndpoint(failing);
 
-        endpoint.onOpen(session);
+        endpoint.onOpen(session, null);
         endpoint.onText("{\"id\":1,\"method\":\"echo\"}");
         endpoint.onBinary(ByteBuffer.allocate(1));
-        endpoint.onError(new IllegalStateException("late"));
-        endpoint.onClose(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, ""));
+        endpoint.onError(session, new IllegalStateException("late"));
+        endpoint.onClose(session, new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, ""));
 
+        assertThat(handled).containsExactly(String.class, ByteBuffer.class);
         assertThat(closes).hasSize(1);
         assertThat(closes.get(0).getCloseCode().getCode()).isEqualTo(1011);
     }
