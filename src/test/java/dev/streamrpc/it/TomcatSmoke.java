@@ -31,6 +31,10 @@ class TomcatSmoke {
             subscriber.send("[1]");
             assertThat(subscriber.nextText()).isEqualTo("{\"error\":{\"message\":\"Malformed message; expected dictionary, got list\"}}");
         }
+        try (WsClient binary = WsClient.connect(stream)) {
+            binary.sendBinary(new byte[] {1, 2, 3});
+            assertThat(binary.awaitClose().code()).isEqualTo(1003);
+        }
         assertThat(Http.get(Http.beside(stream, "stream")).statusCode()).isEqualTo(400);
         assertThat(Http.get(Http.beside(stream, "health")).body()).contains("\"status\":\"UP\"");
     }
