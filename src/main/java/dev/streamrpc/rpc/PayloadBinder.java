@@ -153,6 +153,9 @@ final class PayloadBinder {
             try {
                 return constructor.newInstance(values);
             } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof Error error) {
+                    throw error;   // as JSON-B's path lets it through
+                }
                 // The record's own constructor refused the values, as it would under JSON-B.
                 throw RpcException.invalidParameter("payload", ErrorTexts.INVALID_VALUE);
             } catch (ReflectiveOperationException e) {

@@ -44,6 +44,15 @@ public final class BenchRunner {
                  double warmupSeconds, double[] rates, double rateSeconds, int idleConnections, int channelsEach,
                  int redisMessages, int recoveries, int recoverPublications, int memoryChannels, int clusterChannels,
                  int clusterMessages, int failovers) {
+
+        /** A quarter of the warm-up is spent on rpc rounds, the rest on fanout rounds at full size. */
+        double rpcWarmupSeconds() {
+            return warmupSeconds / 4;
+        }
+
+        double fanoutWarmupSeconds() {
+            return warmupSeconds - rpcWarmupSeconds();
+        }
     }
 
     static final Sizes DEFAULT = new Sizes(1000, 5_000, 3, 64, 50, 5, 6, new double[] {20_000, 40_000}, 3,
@@ -199,9 +208,8 @@ public final class BenchRunner {
                     report.ergonomics.put(server.name(), Servers.ergonomics(server));
                 }
                 log("warm-up " + server.name());
-                // A quarter of the warm-up on rpc, the rest on fanout at full size.
-                load.warmRpc(server, sizes.rpcConnections(), sizes.warmupSeconds() / 4);
-                load.warmFanout(server, sizes.subscribers(), sizes.window(), sizes.warmupSeconds() * 0.75, FanoutPlan.ONE_CHANNEL);
+                load.warmRpc(server, sizes.rpcConnections(), sizes.rpcWarmupSeconds());
+                load.warmFanout(server, sizes.subscribers(), sizes.window(), sizes.fanoutWarmupSeconds(), FanoutPlan.ONE_CHANNEL);
             }
             for (int round = 1; scenarios.contains(Scenario.FANOUT) && round <= sizes.rounds(); round++) {
                 for (Servers.Running server : running) {

@@ -150,9 +150,12 @@ final class Load implements AutoCloseable {
         settled(seconds, () -> rpc(server, 0, connections, Math.min(seconds, 2)).perSecond());
     }
 
+    /** How many times its least time a warm-up may last before {@link #settled} gives up waiting. */
+    static final int WARM_UP_LIMIT = 6;
+
     /**
      * Runs warm-up rounds for {@code seconds} at least, then until two rounds in a row give the
-     * same figure within 10 %, for six times {@code seconds} at most. A JVM reaches its steady
+     * same figure within 10 %, for {@link #WARM_UP_LIMIT} times {@code seconds} at most. A JVM reaches its steady
      * state only after several rounds at full load (its JIT still compiling shows as a figure
      * still moving), and the measured rounds are to be of that state.
      */
@@ -162,7 +165,7 @@ final class Load implements AutoCloseable {
         while (true) {
             double figure = round.call();
             double elapsed = (System.nanoTime() - start) / 1e9;
-            if (elapsed >= 6 * seconds || elapsed >= seconds && Math.abs(figure - before) <= 0.1 * Math.min(figure, before)) {
+            if (elapsed >= WARM_UP_LIMIT * seconds || elapsed >= seconds && Math.abs(figure - before) <= 0.1 * Math.min(figure, before)) {
                 return;
             }
             before = figure;

@@ -197,8 +197,8 @@ final class Report {
                 + "depend on how it shares the machine; the server's CPU per delivery is the steadier figure. The "
                 + "earlier \"most connections\" scenario (19,000 on one server) is left out: the file-descriptor limit "
                 + "bounds it, and the idle scenario measures the same path at %,d.%n%n",
-                sizes.warmupSeconds() / 4, sizes.warmupSeconds() / 4 * 6, sizes.warmupSeconds() * 0.75,
-                sizes.warmupSeconds() * 0.75 * 6, sizes.rounds(),
+                sizes.rpcWarmupSeconds(), sizes.rpcWarmupSeconds() * Load.WARM_UP_LIMIT, sizes.fanoutWarmupSeconds(),
+                sizes.fanoutWarmupSeconds() * Load.WARM_UP_LIMIT, sizes.rounds(),
                 sizes.rounds(), sizes.idleConnections()));
     }
 
