@@ -29,7 +29,7 @@ public final class EmbeddedServer {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args, System.getenv("PORT"), defaultWar());
+        Options options = Options.parse(args, System.getenv(), defaultWar(), Runtime.getRuntime().availableProcessors());
         if (!Files.isRegularFile(options.war())) {
             throw new IllegalStateException("WAR not found: " + options.war());
         }
@@ -39,7 +39,7 @@ public final class EmbeddedServer {
         System.setProperty("org.jboss.logging.provider", "slf4j");
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        Server server = new Server(new QueuedThreadPool(maxThreads()));
+        Server server = new Server(new QueuedThreadPool(options.threads()));
         ServerConnector connector = new ServerConnector(server);
         connector.setPort(options.port());
         server.addConnector(connector);
@@ -60,7 +60,8 @@ public final class EmbeddedServer {
         server.start();
 
         int port = ((NetworkConnector) server.getConnectors()[0]).getLocalPort();
-        LOG.info("StreamRPC ready in {} ms at ws://localhost:{}/stream", (System.nanoTime() - started) / 1_000_000, port);
+        LOG.info("StreamRPC ready in {} ms at ws://localhost:{}/stream (at most {} Jetty threads)", (System.nanoTime() - started) / 1_000_000, port,
+                options.threads());
         server.join();
     }
 
@@ -75,16 +76,6 @@ public final class EmbeddedServer {
         } catch (Exception e) {
             LOG.warn("Stopping the server failed", e);
         }
-    }
-
-    /**
-     * Jetty's threads read frames and run handshakes; nothing blocks on them (blocking RPC
-     * methods have their own workers), so a few per core do. Jetty's default of 200 only costs
-     * memory (each thread's stack) and context switches: during a reconnect storm every
-     * handshake in flight gets a thread of its own.
-     */
-    private static int maxThreads() {
-        return Math.max(32, 8 * Runtime.getRuntime().availableProcessors());
     }
 
     private static Path defaultWar() {

@@ -4,9 +4,16 @@ import dev.streamrpc.testing.ServerProcess;
 import dev.streamrpc.testing.WsClient;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,6 +39,52 @@ class ServerJarSmokeIT {
                 assertThat(client.awaitClose()).isEqualTo(new WsClient.Close(1001, "Server shutting down"));
             }
             assertThat(server.output()).doesNotContain("Exception");
+        }
+    }
+
+    /**
+     * Jetty's pool is capped ({@code STREAM_JETTY_THREADS}, default four per core and at least
+     * eight): 300 clients handshaking and calling at once leave no more of its threads than that.
+     */
+    @Test
+    void jettysThreadsStayWithinTheirCapThroughAHandshakeStorm() throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(100);
+        try (ServerProcess server = new ServerProcess(Map.of("STREAM_JETTY_THREADS", "9"))) {
+            assertThat(server.output()).contains("(at most 9 Jetty threads)");
+            List<Future<String>> calls = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                calls.add(clients.submit(() -> {
+                    try (WsClient client = WsClient.connect(server.uri())) {
+                        return client.call("echo", "{}").toString();
+                    }
+                }));
+            }
+            for (Future<String> call : calls) {
+                assertThat(call.get()).contains("\"response\":{}");
+            }
+            assertThat(jettyThreads(server.pid())).isBetween(1L, 9L);
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void aThreadCapBelowJettysNeedsStopsStartUpWithTheReason() throws Exception {
+        ServerProcess.Failed failed = ServerProcess.failingToStart(Map.of("STREAM_JETTY_THREADS", "2"));
+        assertThat(failed.exitCode()).isNotZero();
+        assertThat(failed.output()).contains("Jetty needs at least 8 threads, not 2").doesNotContain("StreamRPC ready");
+    }
+
+    /** Threads of Jetty's pool ({@code qtp...}) in a process, from Linux's /proc. */
+    private static long jettyThreads(long pid) throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.filter(task -> {
+                try {
+                    return Files.readString(task.resolve("comm")).startsWith("qtp");
+                } catch (IOException gone) {
+                    return false; // a thread that ended while we looked
+                }
+            }).count();
         }
     }
 }
