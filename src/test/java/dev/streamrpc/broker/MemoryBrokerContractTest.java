@@ -4,6 +4,10 @@ import dev.streamrpc.broker.memory.MemoryBroker;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +23,21 @@ class MemoryBrokerContractTest extends BrokerContract {
         String before = done(broker.history("restarted", 0, 0)).state().epoch();
         restart(100, Duration.ofMinutes(5));
         assertThat(done(broker.history("restarted", 0, 0)).state().epoch()).isNotEqualTo(before);
+    }
+
+    @Test
+    void everyNewStreamHasAnEpochOfItsOwnWhicheverThreadCreatesIt() throws InterruptedException {
+        Set<String> epochs = ConcurrentHashMap.newKeySet();
+        List<Thread> creators = IntStream.range(0, 4).mapToObj(t -> new Thread(() -> {
+            for (int i = 0; i < 5000; i++) {
+                epochs.add(done(broker.history("epochs-" + t + "-" + i, 0, 0)).state().epoch());
+            }
+        })).toList();
+        creators.forEach(Thread::start);
+        for (Thread creator : creators) {
+            creator.join();
+        }
+        assertThat(epochs).hasSize(20_000);
     }
 
     @Test
