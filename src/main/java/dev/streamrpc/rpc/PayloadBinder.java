@@ -16,6 +16,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.util.Arrays;
 
 /**
  * Binds a request's payload to a method's payload parameter with JSON-B.
@@ -117,7 +118,6 @@ final class PayloadBinder {
                 return null;
             }
             RecordComponent[] components = type.getRecordComponents();
-            Class<?>[] types = new Class<?>[components.length];
             String[] keys = new String[components.length];
             for (int i = 0; i < components.length; i++) {
                 RecordComponent component = components[i];
@@ -125,11 +125,13 @@ final class PayloadBinder {
                         || hasJsonbAnnotation(field(type, component.getName()))) {
                     return null;
                 }
-                types[i] = JsonValue.class;
                 keys[i] = component.getName();
             }
             try {
-                Constructor<?> constructor = type.getDeclaredConstructor(types);
+                // The canonical constructor: one JsonValue parameter per component.
+                Class<?>[] parameters = new Class<?>[components.length];
+                Arrays.fill(parameters, JsonValue.class);
+                Constructor<?> constructor = type.getDeclaredConstructor(parameters);
                 if (hasJsonbAnnotation(constructor)) {
                     return null;
                 }
