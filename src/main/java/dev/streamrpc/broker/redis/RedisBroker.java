@@ -63,7 +63,7 @@ public final class RedisBroker implements Broker {
 
     public RedisBroker(String uri, Duration timeout, PendingBytes pending, int historySize, Duration historyTtl) {
         this.uri = RedisURI.create(uri);
-        this.fanOut = new RedisFanOut(pending, new RedisStreams(historySize, historyTtl, "PUBLISH"));
+        this.fanOut = new RedisFanOut(pending, new RedisStreams(historySize, historyTtl, "PUBLISH"), timeout);
         this.resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
                 .build();

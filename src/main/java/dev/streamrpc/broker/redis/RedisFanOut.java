@@ -11,6 +11,7 @@ import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -50,10 +51,11 @@ final class RedisFanOut implements AutoCloseable {
         return fanOut;
     });
 
-    RedisFanOut(PendingBytes pending, RedisStreams streams) {
+    /** @param timeout Lettuce's command timeout (stream.broker.timeout) */
+    RedisFanOut(PendingBytes pending, RedisStreams streams, Duration timeout) {
         this.pending = pending;
         this.streams = streams;
-        this.subscriptions = new InFlightLimit(SUBSCRIPTIONS_IN_FLIGHT, thread);
+        this.subscriptions = new InFlightLimit(SUBSCRIPTIONS_IN_FLIGHT, timeout, System::nanoTime, thread);
     }
 
     /** Runs on Lettuce's event loop: charge, hand over, return. */
