@@ -5,6 +5,7 @@ import dev.streamrpc.api.RpcException;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import org.eclipse.yasson.YassonJsonb;
 import org.slf4j.Logger;
@@ -64,30 +65,35 @@ public class Dispatcher {
             return;
         }
         if (!caller.admit()) {
-            reply(caller::send, request, new RpcException(ErrorTexts.TOO_MANY_REQUESTS));
+            reply(caller::send, request.id(), request.method(), new RpcException(ErrorTexts.TOO_MANY_REQUESTS));
             return;
         }
         RpcTarget target = registry.find(request.method());
         if (target == null) {
-            reply(caller::send, request, RpcException.invalidParameter("method", request.method() + ErrorTexts.METHOD_NOT_AVAILABLE));
+            reply(caller::send, request.id(), request.method(),
+                    RpcException.invalidParameter("method", request.method() + ErrorTexts.METHOD_NOT_AVAILABLE));
             return;
         }
         Object[] arguments;
         try {
             arguments = arguments(target.descriptor(), request, caller);
         } catch (RpcException e) {
-            reply(caller::send, request, e);
+            reply(caller::send, request.id(), request.method(), e);
             return;
         }
+        // From here on only the id and the method are kept: the payload's tree is bound already, and
+        // a call waiting for the broker (a new channel in a reconnect storm) should not hold it.
+        JsonValue id = request.id();
+        String method = request.method();
         if (target.descriptor().blocking()) {
             try {
-                workers.execute(() -> invoke(target, arguments, request, caller::send));
+                workers.execute(() -> invoke(target, arguments, id, method, caller::send));
             } catch (RejectedExecutionException e) {
-                LOG.warn("RPC worker pool is full; refusing {}", request.method());
-                reply(caller::send, request, new RpcException(ErrorTexts.INTERNAL_ERROR));
+                LOG.warn("RPC worker pool is full; refusing {}", method);
+                reply(caller::send, id, method, new RpcException(ErrorTexts.INTERNAL_ERROR));
             }
         } else {
-            invoke(target, arguments, request, caller.reserve()::fill);
+            invoke(target, arguments, id, method, caller.reserve()::fill);
         }
     }
 
@@ -102,38 +108,38 @@ public class Dispatcher {
         return arguments;
     }
 
-    private void invoke(RpcTarget target, Object[] arguments, Request request, Consumer<String> out) {
+    private void invoke(RpcTarget target, Object[] arguments, JsonValue id, String method, Consumer<String> out) {
         Object result;
         try {
             result = target.invoke(arguments);
         } catch (Throwable failure) {
-            reply(out, request, failure);
+            reply(out, id, method, failure);
             return;
         }
         if (result instanceof CompletionStage<?> stage) {
             stage.whenComplete((value, failure) -> {
                 if (failure == null) {
-                    out.accept(replies.response(request.id(), request.method(), value));
+                    out.accept(replies.response(id, method, value));
                 } else {
-                    reply(out, request, failure);
+                    reply(out, id, method, failure);
                 }
             });
         } else {
-            out.accept(replies.response(request.id(), request.method(), result));
+            out.accept(replies.response(id, method, result));
         }
     }
 
-    private void reply(Consumer<String> out, Request request, Throwable failure) {
+    private void reply(Consumer<String> out, JsonValue id, String method, Throwable failure) {
         Throwable cause = unwrap(failure);
         RpcException error;
         if (cause instanceof RpcException rpc) {
             error = rpc;
         } else {
             // The error-mapping interceptor handles method failures; this is the last guard.
-            LOG.error("RPC method {} failed", request.method(), cause);
+            LOG.error("RPC method {} failed", method, cause);
             error = new RpcException(ErrorTexts.INTERNAL_ERROR);
         }
-        out.accept(replies.error(request.id(), request.method(), error));
+        out.accept(replies.error(id, method, error));
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -112,8 +112,7 @@ public final class RedisBroker implements Broker {
     @Override
     public CompletionStage<StreamState> subscribe(String channel) {
         return fanOut.subscription(() -> subscribe(ChannelKeys.of(channel).pubsub(), channel)
-                .thenCompose(ok -> fanOut.history(publisher.async(), channel, 0, 0))
-                .thenApply(History::state), "Redis did not confirm SUBSCRIBE");
+                .thenCompose(ok -> fanOut.state(publisher.async(), channel)), "Redis did not confirm SUBSCRIBE");
     }
 
     /** Our own SUBSCRIBE: its confirmation is not taken for Lettuce's resubscribing after a reconnect. */

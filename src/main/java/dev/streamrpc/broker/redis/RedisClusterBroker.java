@@ -196,8 +196,7 @@ public final class RedisClusterBroker implements Broker {
     public CompletionStage<StreamState> subscribe(String channel) {
         wanted.add(channel);
         return fanOut.subscription(() -> pubsub.async().ssubscribe(ChannelKeys.of(channel).pubsub())
-                .thenCompose(ok -> fanOut.history(commands.async(), channel, 0, 0))
-                .thenApply(History::state), "Redis did not confirm SSUBSCRIBE");
+                .thenCompose(ok -> fanOut.state(commands.async(), channel)), "Redis did not confirm SSUBSCRIBE");
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.streamrpc.broker.EncodedMessage;
 import dev.streamrpc.broker.History;
 import dev.streamrpc.broker.PendingBytes;
 import dev.streamrpc.broker.Publication;
+import dev.streamrpc.broker.StreamState;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,6 +133,14 @@ final class RedisFanOut implements AutoCloseable {
                         }
                     }
                 }, thread);
+    }
+
+    /**
+     * Reads the stream's state as the last step of a {@link #subscription}, whose own completion
+     * moves to the inbound thread: one hand-over per new channel, not two.
+     */
+    CompletionStage<StreamState> state(RedisScriptingAsyncCommands<byte[], byte[]> commands, String channel) {
+        return streams.history(commands, channel, 0, 0).thenApply(History::state);
     }
 
     /** Reads the history; the stage completes on the inbound thread. */

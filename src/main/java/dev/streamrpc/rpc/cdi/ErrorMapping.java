@@ -11,6 +11,7 @@ import jakarta.interceptor.InvocationContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.reflect.Method;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -34,14 +35,16 @@ public class ErrorMapping {
         try {
             result = invocation.proceed();
         } catch (Exception | StackOverflowError e) {
-            throw map(invocation, e);
+            throw map(invocation.getMethod(), e);
         }
         if (result instanceof CompletionStage<?> stage) {
+            // Only the method is kept while the call waits: the invocation holds every argument.
+            Method method = invocation.getMethod();
             return stage.handle((value, failure) -> {
                 if (failure != null) {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure;
-                    throw new CompletionException(map(invocation, cause));
+                    throw new CompletionException(map(method, cause));
                 }
                 return value;
             });
@@ -49,15 +52,14 @@ public class ErrorMapping {
         return result;
     }
 
-    private static RpcException map(InvocationContext invocation, Throwable failure) {
+    private static RpcException map(Method method, Throwable failure) {
         if (failure instanceof RpcException rpc) {
             return rpc;
         }
         if (failure instanceof ChannelException channel) {
             return RpcException.invalidParameter(channel.field(), channel.getMessage());
         }
-        LOG.error("RPC method {}#{} failed", invocation.getMethod().getDeclaringClass().getName(),
-                invocation.getMethod().getName(), failure);
+        LOG.error("RPC method {}#{} failed", method.getDeclaringClass().getName(), method.getName(), failure);
         return new RpcException(ErrorTexts.INTERNAL_ERROR);
     }
 }
