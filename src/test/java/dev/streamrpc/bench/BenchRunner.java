@@ -241,7 +241,8 @@ public final class BenchRunner {
 
     /**
      * StreamRPC on a real redis-server, two fresh nodes: the idle connections and the subscribe
-     * storm on one (every new channel is a Redis subscription); then, once that node has
+     * storm on one (every new channel is a Redis subscription), and the same clients back on it
+     * once it has unsubscribed them all (the JVM has seen the path once); then, once that node has
      * unsubscribed them all and gone quiet, a message's way from one node to the other (one
      * subscriber, one in flight) and fanout across the two.
      */
@@ -256,6 +257,9 @@ public final class BenchRunner {
                 Proc.awaitQuiet(nodeB.pid());
                 log("idle connections and subscribe storm through Redis");
                 report.redisIdle = logged(load.idle(nodeA, 1, sizes.idleConnections(), sizes.channelsEach()));
+                Proc.awaitQuiet(nodeA.pid());
+                log("the same clients back through Redis, running server");
+                report.redisIdleAgain = logged(load.idle(nodeA, 2, sizes.idleConnections(), sizes.channelsEach()));
                 Proc.awaitQuiet(nodeA.pid());
                 log("fanout through Redis");
                 load.fanout(nodeA, nodeB, 0, Math.min(100, sizes.subscribers()), 200, sizes.window(), 0);

@@ -55,6 +55,7 @@ final class Report {
     final List<Load.Idle> idleAgain = new ArrayList<>();
     final List<Load.Fanout> redis = new ArrayList<>();
     Load.Idle redisIdle;
+    Load.Idle redisIdleAgain;
     final HistoryFigures history = new HistoryFigures();
     final ClusterFigures cluster = new ClusterFigures();
     /** What each JVM chose by itself (collector, heap). */
@@ -178,7 +179,8 @@ final class Report {
                         + "again on that running server (a network cut, a proxy restarting): the clients come back to a "
                         + "warm server; its open rate and storm are reported apart.%n"
                         + "- **Redis** (StreamRPC only, a real redis-server, two fresh nodes): the idle connections and "
-                        + "subscribe storm on one node, where each new channel is a Redis subscription; then one message at "
+                        + "subscribe storm on one node, where each new channel is a Redis subscription, and the same clients "
+                        + "back on that node once it has let go of them all; then one message at "
                         + "a time from one node to the other, and fanout with the subscribers on one node and the publisher "
                         + "on the other (%,d messages).%n%n",
                 sizes.subscribers(), sizes.messages(), sizes.window(), sizes.rpcConnections(), sizes.rpcSeconds(),
@@ -253,15 +255,10 @@ final class Report {
         row(md, "running server, the clients back: subscribes/s ÷ echo calls/s", stormAgainToEcho, "%.2f", "≥ 0.5",
                 stormAgainToEcho[0].median() >= 0.5, false);
         if (redisIdle != null) {
-            Spread redisStorm = Spread.of(new double[] {redisIdle.subscribesPerSecond()});
-            row(md, "through Redis: confirmed subscribes/s", new Spread[] {redisStorm, Spread.NONE, Spread.NONE}, "%,.0f", "", null);
-            row(md, "through Redis: refused subscribes", new Spread[] {Spread.of(new double[] {redisIdle.errors()}), Spread.NONE,
-                    Spread.NONE}, "%,.0f", "none", redisIdle.errors() == 0, false);
-            Spread ofEcho = Spread.of(new double[] {redisStorm.median() / echo[0].median()});
-            row(md, "through Redis: subscribes/s ÷ in-memory echo calls/s", new Spread[] {ofEcho, Spread.NONE, Spread.NONE},
-                    "%.2f", "≥ 0.5", ofEcho.median() >= 0.5, false);
-            row(md, "through Redis: connections opened and subscribed per second",
-                    new Spread[] {Spread.of(new double[] {redisIdle.openPerSecond()}), Spread.NONE, Spread.NONE}, "%,.0f", "", null);
+            redisStormRows(md, "through Redis", redisIdle, echo[0], true);
+        }
+        if (redisIdleAgain != null) {
+            redisStormRows(md, "through Redis, running server, the clients back", redisIdleAgain, echo[0], false);
         }
         Spread[] cpuSpread = relative(cpu);
         row(md, "spread of CPU per delivery over the rounds", cpuSpread, "%.2f", "≤ floor's", ratio(cpuSpread, 1) <= 1.0);
@@ -331,6 +328,24 @@ final class Report {
             idleRow(md, "idle + storm", redisIdle, true);
         }
         idleAgain.forEach(i -> idleRow(md, "the clients back, running server", i, false));
+        if (redisIdleAgain != null) {
+            idleRow(md, "the clients back, running server", redisIdleAgain, false);
+        }
+    }
+
+    /** The storm of one pass through Redis, against the echo rate in memory; the open rate only for a fresh server. */
+    private void redisStormRows(StringBuilder md, String label, Load.Idle pass, Spread echo, boolean opening) {
+        Spread storm = Spread.of(new double[] {pass.subscribesPerSecond()});
+        row(md, label + ": confirmed subscribes/s", new Spread[] {storm, Spread.NONE, Spread.NONE}, "%,.0f", "", null);
+        row(md, label + ": refused subscribes", new Spread[] {Spread.of(new double[] {pass.errors()}), Spread.NONE,
+                Spread.NONE}, "%,.0f", "none", pass.errors() == 0, false);
+        Spread ofEcho = Spread.of(new double[] {storm.median() / echo.median()});
+        row(md, label + ": subscribes/s ÷ in-memory echo calls/s", new Spread[] {ofEcho, Spread.NONE, Spread.NONE},
+                "%.2f", "≥ 0.5", ofEcho.median() >= 0.5, false);
+        if (opening) {
+            row(md, label + ": connections opened and subscribed per second",
+                    new Spread[] {Spread.of(new double[] {pass.openPerSecond()}), Spread.NONE, Spread.NONE}, "%,.0f", "", null);
+        }
     }
 
     /** One pass of the idle scenario; its memory only when the server was fresh (the second pass allocates little anew). */
@@ -364,6 +379,9 @@ final class Report {
         rows.addAll(redis);
         if (redisIdle != null) {
             rows.add(redisIdle);
+        }
+        if (redisIdleAgain != null) {
+            rows.add(redisIdleAgain);
         }
         rows.forEach(row -> text.append(row).append('\n'));
         history.raw(text);
