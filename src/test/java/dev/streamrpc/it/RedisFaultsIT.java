@@ -67,8 +67,8 @@ class RedisFaultsIT {
     /**
      * At most 128 subscription changes wait for Redis at once; the others queue in the server.
      * When Redis stops answering, the queued ones are refused with the first that times out,
-     * not each in its turn a timeout later: 2,000 new channels were answered over 16 timeouts
-     * (16 s here), now within about one.
+     * not each group of 128 a timeout after the one before: 2,000 new channels were refused over
+     * 16 timeouts (17.7 s here), now all together, about one timeout after they were asked.
      */
     @Test
     void subscribesQueuedBehindOnesRedisDoesNotAnswerAreRefusedWithinAboutOneTimeout() throws Exception {
@@ -87,15 +87,19 @@ class RedisFaultsIT {
                 }
                 asked.put(client, ids);
             }
+            long first = 0;
             for (Map.Entry<WsClient, List<String>> entry : asked.entrySet()) {
                 for (String id : entry.getValue()) {   // replies keep the order of the requests
                     JsonObject reply = entry.getKey().next();
+                    first = first == 0 ? System.nanoTime() : first;
                     assertThat(reply.getString("id")).isEqualTo(id);
                     assertThat(error(reply)).isEqualTo("Cannot subscribe to channel");
                 }
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            assertThat(seconds).as("2,000 refusals with a broker timeout of 1 s").isLessThan(4.0);
+            long last = System.nanoTime();
+            // With a broker timeout of 1 s: one group after another took 16 s from the first refusal to the last.
+            assertThat((last - first) / 1e9).as("seconds from the first refusal to the last").isLessThan(3.0);
+            assertThat((last - start) / 1e9).as("seconds until the last refusal").isLessThan(8.0);
             redis.resume();
             assertThat(clients.get(0).call("subscribe", "{\"channel\":\"queued-again\"}").containsKey("response")).isTrue();
         } finally {

@@ -1,8 +1,10 @@
 package dev.streamrpc.broker.redis;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
+import io.lettuce.core.RedisCommandTimeoutException;
+
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -22,20 +24,20 @@ import java.util.function.Supplier;
  * answered each in microseconds. Held here instead, a command's timeout measures Redis and
  * the event loop only; the storm takes as long as the work it is, and nothing is refused.
  *
- * <p>But when Redis stops answering, what waits here is refused together with the first
- * command that times out having seen no answer since it was sent: Redis has then been silent
- * for a whole timeout. Left to start in turn, each group of {@code limit} waited a timeout of
- * its own, and a client's subscribe was answered after as many timeouts as there were groups
- * ahead of it (2,000 new channels: 16 of them).
+ * <p>But when Redis stops answering, the subscribes waiting here are refused together with the
+ * first command that times out having seen no answer since it was sent: Redis has then been
+ * silent for a whole timeout. Left to start in turn, each group of {@code limit} waited a
+ * timeout of its own, and a client's subscribe was answered after as many timeouts as there
+ * were groups ahead of it (2,000 new channels: 16 of them). Unsubscribes are not refused here.
+ * With a cluster, the places and the silence are shared by all shards.
  */
 final class InFlightLimit {
 
-    /** A command waiting for its place, and the stage its caller holds. */
-    private record Waiting(Runnable start, CompletableFuture<?> result) {
+    /** A command waiting for its place, the stage its caller holds, and whether a silent Redis refuses it here. */
+    private record Waiting(Runnable start, CompletableFuture<?> result, boolean refusable) {
     }
 
     private final int limit;
-    private final long timeoutNanos;
     private final LongSupplier clock;
     private final Executor starter;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();    // guarded by this
@@ -43,20 +45,23 @@ final class InFlightLimit {
     private long lastAnswer;                                            // guarded by this: when Redis last answered
 
     /**
-     * @param timeout Lettuce's command timeout: a command failing after that long was not answered
      * @param clock   {@link System#nanoTime}, or a test's
      * @param starter where a waiting command is started once a place frees (never the completing thread, so a run of commands that fail at once cannot grow the stack)
      */
-    InFlightLimit(int limit, Duration timeout, LongSupplier clock, Executor starter) {
+    InFlightLimit(int limit, LongSupplier clock, Executor starter) {
         this.limit = limit;
-        this.timeoutNanos = timeout.toNanos();
         this.clock = clock;
         this.starter = starter;
         this.lastAnswer = clock.getAsLong();
     }
 
-    /** Runs {@code command} now if fewer than the limit are in flight, else once one is answered. */
-    <T> CompletionStage<T> submit(Supplier<CompletionStage<T>> command) {
+    /**
+     * Runs {@code command} now if fewer than the limit are in flight, else once one is answered.
+     * A {@code refusable} one waiting here is refused when Redis falls silent; the others (an
+     * UNSUBSCRIBE, which undoes a SUBSCRIBE that timed out but may still reach Redis) wait their
+     * turn whatever happens.
+     */
+    <T> CompletionStage<T> submit(Supplier<CompletionStage<T>> command, boolean refusable) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Runnable start = () -> {
             long sent = clock.getAsLong();
@@ -81,7 +86,7 @@ final class InFlightLimit {
             if (now) {
                 inFlight++;
             } else {
-                waiting.add(new Waiting(start, result));
+                waiting.add(new Waiting(start, result, refusable));
             }
         }
         if (now) {
@@ -92,20 +97,26 @@ final class InFlightLimit {
 
     /**
      * A command sent at {@code sent} completed: its place goes to the next waiting one, if any;
-     * if it timed out with no answer from Redis since it was sent, everything waiting is
+     * if it timed out with no answer from Redis since it was sent, every refusable one waiting is
      * refused with its failure.
      */
     private void answered(long sent, Throwable failure) {
         long now = clock.getAsLong();
-        List<Waiting> refused = List.of();
+        List<Waiting> refused = new ArrayList<>();
         Waiting next;
         synchronized (this) {
-            boolean timedOut = failure != null && now - sent >= timeoutNanos;
-            if (!timedOut) {
-                lastAnswer = Math.max(lastAnswer, now);
+            if (!timedOut(failure)) {
+                if (now - lastAnswer > 0) {
+                    lastAnswer = now;
+                }
             } else if (lastAnswer - sent <= 0) {
-                refused = new ArrayList<>(waiting);
-                waiting.clear();
+                for (Iterator<Waiting> queued = waiting.iterator(); queued.hasNext(); ) {
+                    Waiting one = queued.next();
+                    if (one.refusable()) {
+                        refused.add(one);
+                        queued.remove();
+                    }
+                }
             }
             next = waiting.poll();
             if (next == null) {
@@ -124,6 +135,16 @@ final class InFlightLimit {
                 refusedNow.result().completeExceptionally(new IllegalStateException("the broker is closing", closed));
             }
         }
+    }
+
+    /** Lettuce's timeout, perhaps wrapped by the stages the command went through. */
+    private static boolean timedOut(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof RedisCommandTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private synchronized Waiting nextWaiting() {

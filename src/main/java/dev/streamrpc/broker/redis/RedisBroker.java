@@ -63,7 +63,7 @@ public final class RedisBroker implements Broker {
 
     public RedisBroker(String uri, Duration timeout, PendingBytes pending, int historySize, Duration historyTtl) {
         this.uri = RedisURI.create(uri);
-        this.fanOut = new RedisFanOut(pending, new RedisStreams(historySize, historyTtl, "PUBLISH"), timeout);
+        this.fanOut = new RedisFanOut(pending, new RedisStreams(historySize, historyTtl, "PUBLISH"));
         this.resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
                 .build();
@@ -112,7 +112,7 @@ public final class RedisBroker implements Broker {
     @Override
     public CompletionStage<StreamState> subscribe(String channel) {
         return fanOut.subscription(() -> subscribe(ChannelKeys.of(channel).pubsub(), channel)
-                .thenCompose(ok -> fanOut.state(publisher.async(), channel)), "Redis did not confirm SUBSCRIBE");
+                .thenCompose(ok -> fanOut.state(publisher.async(), channel)), "Redis did not confirm SUBSCRIBE or the stream's state");
     }
 
     /** Our own SUBSCRIBE: its confirmation is not taken for Lettuce's resubscribing after a reconnect. */
@@ -127,7 +127,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<Void> unsubscribe(String channel) {
-        return fanOut.subscription(() -> subscriber.async().unsubscribe(ChannelKeys.of(channel).pubsub()), "Redis did not confirm UNSUBSCRIBE");
+        return fanOut.unsubscription(() -> subscriber.async().unsubscribe(ChannelKeys.of(channel).pubsub()), "Redis did not confirm UNSUBSCRIBE");
     }
 
     @Override

@@ -104,7 +104,7 @@ public final class RedisClusterBroker implements Broker {
                               Duration historyTtl) {
         this.seeds = Arrays.stream(seeds.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(RedisURI::create).toList();
         this.refresh = refresh;
-        this.fanOut = new RedisFanOut(pending, new RedisStreams(historySize, historyTtl, "SPUBLISH"), timeout);
+        this.fanOut = new RedisFanOut(pending, new RedisStreams(historySize, historyTtl, "SPUBLISH"));
         this.resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
@@ -196,7 +196,7 @@ public final class RedisClusterBroker implements Broker {
     public CompletionStage<StreamState> subscribe(String channel) {
         wanted.add(channel);
         return fanOut.subscription(() -> pubsub.async().ssubscribe(ChannelKeys.of(channel).pubsub())
-                .thenCompose(ok -> fanOut.state(commands.async(), channel)), "Redis did not confirm SSUBSCRIBE");
+                .thenCompose(ok -> fanOut.state(commands.async(), channel)), "Redis did not confirm SSUBSCRIBE or the stream's state");
     }
 
     @Override
@@ -204,7 +204,7 @@ public final class RedisClusterBroker implements Broker {
         wanted.remove(channel);
         confirmed.remove(channel);
         retrying.remove(channel);
-        return fanOut.subscription(() -> pubsub.async().sunsubscribe(ChannelKeys.of(channel).pubsub()), "Redis did not confirm SUNSUBSCRIBE");
+        return fanOut.unsubscription(() -> pubsub.async().sunsubscribe(ChannelKeys.of(channel).pubsub()), "Redis did not confirm SUNSUBSCRIBE");
     }
 
     @Override

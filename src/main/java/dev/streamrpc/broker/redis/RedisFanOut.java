@@ -12,7 +12,6 @@ import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -52,11 +51,10 @@ final class RedisFanOut implements AutoCloseable {
         return fanOut;
     });
 
-    /** @param timeout Lettuce's command timeout (stream.broker.timeout) */
-    RedisFanOut(PendingBytes pending, RedisStreams streams, Duration timeout) {
+    RedisFanOut(PendingBytes pending, RedisStreams streams) {
         this.pending = pending;
         this.streams = streams;
-        this.subscriptions = new InFlightLimit(SUBSCRIPTIONS_IN_FLIGHT, timeout, System::nanoTime, thread);
+        this.subscriptions = new InFlightLimit(SUBSCRIPTIONS_IN_FLIGHT, System::nanoTime, thread);
     }
 
     /** Runs on Lettuce's event loop: charge, hand over, return. */
@@ -149,13 +147,21 @@ final class RedisFanOut implements AutoCloseable {
     }
 
     /**
-     * Subscribes or unsubscribes a channel ({@code command}: SUBSCRIBE or SSUBSCRIBE and then the
-     * stream's state, or the UNSUBSCRIBE), with at most {@value #SUBSCRIPTIONS_IN_FLIGHT} such
-     * commands waiting for Redis at once; completes on the inbound thread, a failure as
-     * {@link CannotSubscribe}.
+     * Subscribes a channel ({@code command}: SUBSCRIBE or SSUBSCRIBE and then the stream's
+     * state), with at most {@value #SUBSCRIPTIONS_IN_FLIGHT} subscription changes waiting for
+     * Redis at once; refused while still queued if Redis falls silent. Completes on the inbound
+     * thread, a failure as {@link CannotSubscribe}.
      */
     <T> CompletionStage<T> subscription(Supplier<CompletionStage<T>> command, String refusal) {
-        return refusedAs(subscriptions.submit(command), refusal);
+        return refusedAs(subscriptions.submit(command, true), refusal);
+    }
+
+    /**
+     * Unsubscribes a channel, in the same queue as {@link #subscription}, but never refused
+     * there: it may undo a SUBSCRIBE that timed out and still reaches Redis.
+     */
+    <T> CompletionStage<T> unsubscription(Supplier<CompletionStage<T>> command, String refusal) {
+        return refusedAs(subscriptions.submit(command, false), refusal);
     }
 
     /** Moves a Redis command's completion to the inbound thread; a failure becomes {@link CannotSubscribe}. */

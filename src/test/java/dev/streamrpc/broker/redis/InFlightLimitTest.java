@@ -1,44 +1,51 @@
 package dev.streamrpc.broker.redis;
 
+import io.lettuce.core.RedisCommandTimeoutException;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The limit on subscription changes waiting for Redis, with commands whose answers the test
  * gives and a clock it moves: queued commands start in order as places free, and when a
- * command times out without Redis having answered anything since it was sent, everything
- * still queued is refused at once instead of waiting its own timeout.
+ * command times out without Redis having answered anything since it was sent, the refusable
+ * commands still queued are refused at once instead of waiting their own timeouts.
  */
 class InFlightLimitTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final long SECOND = 1_000_000_000L;
 
     private long now = 1_000;
     private final List<CompletableFuture<String>> sent = new ArrayList<>();
-    private final InFlightLimit limit = new InFlightLimit(2, TIMEOUT, () -> now, Runnable::run);
+    private final InFlightLimit limit = new InFlightLimit(2, () -> now, Runnable::run);
 
-    /** A command that Redis answers when the test completes it; the stage the caller holds. */
-    private CompletionStage<String> submit() {
+    /** A command that Redis answers when the test completes it; the stage its caller holds. */
+    private CompletableFuture<String> submit(boolean refusable) {
         return limit.submit(() -> {
             CompletableFuture<String> command = new CompletableFuture<>();
             sent.add(command);
             return command;
-        });
+        }, refusable).toCompletableFuture();
+    }
+
+    private CompletableFuture<String> subscribe() {
+        return submit(true);
+    }
+
+    private static RedisCommandTimeoutException timeout() {
+        return new RedisCommandTimeoutException("Command timed out after 5 second(s)");
     }
 
     @Test
     void queuedCommandsStartInOrderAsPlacesFree() {
-        CompletableFuture<String> first = submit().toCompletableFuture();
-        submit();
-        CompletableFuture<String> third = submit().toCompletableFuture();
+        CompletableFuture<String> first = subscribe();
+        subscribe();
+        CompletableFuture<String> third = subscribe();
         assertThat(sent).hasSize(2);
         sent.get(0).complete("one");
         assertThat(first).isCompletedWithValue("one");
@@ -48,44 +55,61 @@ class InFlightLimitTest {
     }
 
     @Test
-    void whenRedisAnswersNothingForATimeoutEverythingQueuedIsRefusedWithTheTimeout() {
-        submit();
-        CompletableFuture<String> second = submit().toCompletableFuture();
-        List<CompletableFuture<String>> queued = List.of(submit().toCompletableFuture(), submit().toCompletableFuture(),
-                submit().toCompletableFuture());
-        now += TIMEOUT.toNanos();
-        TimeoutException silence = new TimeoutException("Command timed out after 5 second(s)");
-        sent.get(0).completeExceptionally(silence);
+    void whenRedisAnswersNothingUntilATimeoutTheQueuedSubscribesAreRefusedWithIt() {
+        now += SECOND;
+        subscribe();
+        CompletableFuture<String> second = subscribe();
+        List<CompletableFuture<String>> queued = List.of(subscribe(), subscribe(), subscribe());
+        now += 5 * SECOND;
+        RedisCommandTimeoutException silence = timeout();
+        sent.get(0).completeExceptionally(new CompletionException(silence));   // as it comes through a chain of stages
         assertThat(queued).allSatisfy(refused -> assertThat(refused).isCompletedExceptionally());
-        assertThat(queued.get(2).handle((value, failure) -> failure).join()).isSameAs(silence);
+        assertThat(queued.get(2).handle((value, failure) -> failure).join()).hasRootCause(silence);
         assertThat(sent).as("none of the queued commands was sent").hasSize(2);
         assertThat(second).isNotDone();
         // The place freed is taken by the next command asked for.
-        submit();
+        subscribe();
         assertThat(sent).hasSize(3);
     }
 
     @Test
+    void aQueuedUnsubscribeIsNotRefusedButWaitsItsTurn() {
+        now += SECOND;
+        subscribe();
+        subscribe();
+        CompletableFuture<String> unsubscribe = submit(false);
+        CompletableFuture<String> queuedSubscribe = subscribe();
+        now += 5 * SECOND;
+        sent.get(0).completeExceptionally(timeout());
+        assertThat(queuedSubscribe).isCompletedExceptionally();
+        assertThat(unsubscribe).isNotDone();
+        assertThat(sent).as("the unsubscribe took the place").hasSize(3);
+        sent.get(2).complete("unsubscribed");
+        assertThat(unsubscribe).isCompletedWithValue("unsubscribed");
+    }
+
+    @Test
     void aTimeoutAfterRedisAnsweredAnotherCommandStartsTheNextQueuedOne() {
-        submit();
-        submit();
-        CompletableFuture<String> queued = submit().toCompletableFuture();
-        now += TIMEOUT.toNanos() / 2;
+        subscribe();
+        subscribe();
+        CompletableFuture<String> queued = subscribe();
+        now += 2 * SECOND;
         sent.get(1).complete("answered meanwhile");   // its place goes to the queued one
-        CompletableFuture<String> queuedLater = submit().toCompletableFuture();
-        now += TIMEOUT.toNanos() / 2;
-        sent.get(0).completeExceptionally(new TimeoutException("slow"));
+        CompletableFuture<String> queuedLater = subscribe();
+        now += 3 * SECOND;
+        sent.get(0).completeExceptionally(timeout());
         assertThat(queued).isNotDone();
         assertThat(queuedLater).isNotDone();
         assertThat(sent).hasSize(4);
     }
 
     @Test
-    void anErrorRedisAnswersAtOnceAfterALongQuietSpellRefusesOnlyItsOwnCommand() {
-        now += TIMEOUT.toNanos() * 10;   // nothing asked, nothing answered meanwhile
-        CompletableFuture<String> first = submit().toCompletableFuture();
-        submit();
-        CompletableFuture<String> queued = submit().toCompletableFuture();
+    void anErrorThatIsNotATimeoutRefusesOnlyItsOwnCommandHoweverLateItComes() {
+        now += 10 * SECOND;   // nothing asked, nothing answered meanwhile
+        CompletableFuture<String> first = subscribe();
+        subscribe();
+        CompletableFuture<String> queued = subscribe();
+        now += 5 * SECOND;
         sent.get(0).completeExceptionally(new IllegalStateException("ERR an error reply"));
         assertThat(first).isCompletedExceptionally();
         assertThat(queued).isNotDone();
