@@ -590,7 +590,7 @@ final class Channel {
         List<Join> answered = List.copyOf(waiting);
         waiting.clear();
         if (failure != null) {
-            LOG.warn("The broker did not confirm the subscription to channel {}: {}", name, rootCause(failure).toString());
+            hub.refusals().refused(name, rootCause(failure));
             // Everyone here waited for this attempt: they all fail, and their records go.
             clearMembers();
             unsubscribeBroker();   // the broker may have subscribed after all
@@ -598,6 +598,7 @@ final class Channel {
             answered.forEach(join -> join.joined().completeExceptionally(refused));
             return;
         }
+        hub.refusals().confirmed();
         // Joins answered when everyone has left already still get a position.
         epoch = stream.epoch();
         last = stream.offset();

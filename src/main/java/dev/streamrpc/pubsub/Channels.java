@@ -34,6 +34,7 @@ final class Channels implements BrokerCallback {
     private final LongAdder delivered = new LongAdder();
     private final LongAdder gapsFilled = new LongAdder();
     private final LongAdder gapsAnnounced = new LongAdder();
+    private final BrokerRefusals refusals = new BrokerRefusals();
     private final Broker broker;
     private final int historySize;
     private final PendingBytes pending;
@@ -134,6 +135,10 @@ final class Channels implements BrokerCallback {
 
     void gapAnnounced() {
         gapsAnnounced.increment();
+    }
+
+    BrokerRefusals refusals() {
+        return refusals;
     }
 
     void fire(Object event) {
