@@ -64,27 +64,26 @@ public class Dispatcher {
             caller.send(replies.error(refused.id(), refused.method(), refused.error()));
             return;
         }
+        // Replies need only the id and the method: once the payload is bound, a call waiting for the
+        // broker (a new channel in a reconnect storm) should not hold the request's tree.
+        JsonValue id = request.id();
+        String method = request.method();
         if (!caller.admit()) {
-            reply(caller::send, request.id(), request.method(), new RpcException(ErrorTexts.TOO_MANY_REQUESTS));
+            reply(caller::send, id, method, new RpcException(ErrorTexts.TOO_MANY_REQUESTS));
             return;
         }
-        RpcTarget target = registry.find(request.method());
+        RpcTarget target = registry.find(method);
         if (target == null) {
-            reply(caller::send, request.id(), request.method(),
-                    RpcException.invalidParameter("method", request.method() + ErrorTexts.METHOD_NOT_AVAILABLE));
+            reply(caller::send, id, method, RpcException.invalidParameter("method", method + ErrorTexts.METHOD_NOT_AVAILABLE));
             return;
         }
         Object[] arguments;
         try {
             arguments = arguments(target.descriptor(), request, caller);
         } catch (RpcException e) {
-            reply(caller::send, request.id(), request.method(), e);
+            reply(caller::send, id, method, e);
             return;
         }
-        // From here on only the id and the method are kept: the payload's tree is bound already, and
-        // a call waiting for the broker (a new channel in a reconnect storm) should not hold it.
-        JsonValue id = request.id();
-        String method = request.method();
         if (target.descriptor().blocking()) {
             try {
                 workers.execute(() -> invoke(target, arguments, id, method, caller::send));

@@ -1,8 +1,8 @@
 package dev.streamrpc.broker.redis;
 
-import java.util.ArrayDeque;
 import io.lettuce.core.RedisCommandTimeoutException;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -102,7 +102,7 @@ final class InFlightLimit {
      */
     private void answered(long sent, Throwable failure) {
         long now = clock.getAsLong();
-        List<Waiting> refused = new ArrayList<>();
+        List<Waiting> refused = List.of();   // a list only when Redis fell silent: this runs for every command
         Waiting next;
         synchronized (this) {
             if (!timedOut(failure)) {
@@ -110,6 +110,7 @@ final class InFlightLimit {
                     lastAnswer = now;
                 }
             } else if (lastAnswer - sent <= 0) {
+                refused = new ArrayList<>();
                 for (Iterator<Waiting> queued = waiting.iterator(); queued.hasNext(); ) {
                     Waiting one = queued.next();
                     if (one.refusable()) {
@@ -139,7 +140,7 @@ final class InFlightLimit {
 
     /** Lettuce's timeout, perhaps wrapped by the stages the command went through. */
     private static boolean timedOut(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof RedisCommandTimeoutException) {
                 return true;
             }
