@@ -109,9 +109,10 @@ class RedisFaultsIT {
                 }
             }
             long last = System.nanoTime();
-            // With a broker timeout of 1 s: one group after another took 16 s from the first refusal to the last.
-            assertThat((last - first) / 1e9).as("seconds from the first refusal to the last").isLessThan(3.0);
-            assertThat((last - start) / 1e9).as("seconds until the last refusal").isLessThan(8.0);
+            // With a broker timeout of 1 s: one group after another took 16 s from the first refusal
+            // to the last and 17.7 s in all; now about 2 s in all. The bounds leave room for a slow machine.
+            assertThat((last - first) / 1e9).as("seconds from the first refusal to the last").isLessThan(6.0);
+            assertThat((last - start) / 1e9).as("seconds until the last refusal").isLessThan(12.0);
             redis.resume();
             // A subscribe asked just as Redis comes back may still meet a timeout of a command sent
             // while it was stopped, and be refused with it; the next ones are confirmed.
