@@ -6,6 +6,7 @@ import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.IO;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,9 +45,11 @@ public final class EmbeddedServer {
         connector.setPort(options.port());
         server.addConnector(connector);
 
+        Path unpacked = UnpackDirectory.create(Path.of(System.getProperty("java.io.tmpdir")));
         WebAppContext app = new WebAppContext();
         app.setContextPath("/");
         app.setWar(options.war().toString());
+        app.setTempDirectory(unpacked.resolve("jetty").toFile());   // Jetty unpacks into its webapp/
         // Annotation scanning finds @ServerEndpoint and @WebServlet, and runs Weld's initializer.
         app.addConfiguration(new PlusConfiguration(), new AnnotationConfiguration());
         app.setThrowUnavailableOnStartupException(true);
@@ -56,7 +59,7 @@ public final class EmbeddedServer {
         // handshakes get 503 (so clients and load balancers go elsewhere at once, rather than
         // waiting on a listen queue nobody reads), and every connection gets what is queued
         // for it, then 1001. Then the application and the server stop.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, app), "streamrpc-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, app, unpacked), "streamrpc-shutdown"));
         server.start();
 
         int port = ((NetworkConnector) server.getConnectors()[0]).getLocalPort();
@@ -65,7 +68,7 @@ public final class EmbeddedServer {
         server.join();
     }
 
-    private static void stop(Server server, WebAppContext app) {
+    private static void stop(Server server, WebAppContext app, Path unpacked) {
         try {
             // The web app's hook (dev.streamrpc.transport.ServletSetup.DRAIN); a Runnable, so no app class is needed here.
             if (app.getServletContext().getAttribute("dev.streamrpc.drain") instanceof Runnable drain) {
@@ -76,6 +79,7 @@ public final class EmbeddedServer {
         } catch (Exception e) {
             LOG.warn("Stopping the server failed", e);
         }
+        IO.delete(unpacked);
     }
 
     private static Path defaultWar() {

@@ -43,6 +43,37 @@ class ServerJarSmokeIT {
     }
 
     /**
+     * The jar unpacks its WAR (about 20 MB) under {@code java.io.tmpdir}; a server killed with
+     * SIGKILL cannot remove it, so the next server to start there does, and SIGTERM removes a
+     * server's own (before, every killed server's copy stayed: 254 of them on one machine).
+     */
+    @Test
+    void whatAKilledServerUnpackedIsRemovedByTheNextAndSigtermRemovesItsOwn() throws Exception {
+        Path tmp = Files.createDirectories(Path.of("target", "unpack-" + System.nanoTime()));
+        Map<String, String> environment = Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp.toAbsolutePath());
+        List<Path> killedOnes;
+        try (ServerProcess killed = new ServerProcess(environment)) {
+            killedOnes = unpacked(tmp);
+            assertThat(killedOnes).hasSize(1);
+            assertThat(killedOnes.get(0).resolve("jetty/webapp/WEB-INF/jetty-web.xml")).isRegularFile();
+            killed.kill();
+        }
+        assertThat(killedOnes.get(0)).isDirectory();
+        try (ServerProcess next = new ServerProcess(environment)) {
+            assertThat(killedOnes.get(0)).doesNotExist();
+            assertThat(unpacked(tmp)).hasSize(1);
+            assertThat(next.terminate()).isTrue();
+        }
+        assertThat(unpacked(tmp)).isEmpty();
+    }
+
+    private static List<Path> unpacked(Path tmp) throws IOException {
+        try (Stream<Path> entries = Files.list(tmp)) {
+            return entries.filter(entry -> entry.getFileName().toString().startsWith("streamrpc-")).toList();
+        }
+    }
+
+    /**
      * Jetty's pool is capped ({@code STREAM_JETTY_THREADS}, default four per core and at least
      * eight): 300 clients handshaking and calling at once leave no more of its threads than that.
      */
