@@ -24,6 +24,8 @@ import java.util.function.Predicate;
  * file that names its process: its pid and start time, since a restarted container's server
  * has the pid of the one before. At start, a server removes every such directory whose process
  * is gone; a directory without that file yet belongs to a server that is starting, and is left.
+ * Another user's directory cannot be read (each is private), and a symbolic link inside one is
+ * removed, never followed ({@link IO#delete(Path)}).
  */
 final class UnpackDirectory {
 
