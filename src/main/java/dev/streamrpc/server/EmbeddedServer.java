@@ -6,12 +6,12 @@ import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.IO;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -45,11 +45,11 @@ public final class EmbeddedServer {
         connector.setPort(options.port());
         server.addConnector(connector);
 
-        Path unpacked = UnpackDirectory.create(Path.of(System.getProperty("java.io.tmpdir")));
+        UnpackDirectory unpacked = UnpackDirectory.create(Path.of(System.getProperty("java.io.tmpdir")));
         WebAppContext app = new WebAppContext();
         app.setContextPath("/");
         app.setWar(options.war().toString());
-        app.setTempDirectory(unpacked.resolve("jetty").toFile());   // Jetty unpacks into its webapp/
+        app.setTempDirectory(unpacked.forJetty().toFile());
         // Annotation scanning finds @ServerEndpoint and @WebServlet, and runs Weld's initializer.
         app.addConfiguration(new PlusConfiguration(), new AnnotationConfiguration());
         app.setThrowUnavailableOnStartupException(true);
@@ -68,7 +68,7 @@ public final class EmbeddedServer {
         server.join();
     }
 
-    private static void stop(Server server, WebAppContext app, Path unpacked) {
+    private static void stop(Server server, WebAppContext app, UnpackDirectory unpacked) {
         try {
             // The web app's hook (dev.streamrpc.transport.ServletSetup.DRAIN); a Runnable, so no app class is needed here.
             if (app.getServletContext().getAttribute("dev.streamrpc.drain") instanceof Runnable drain) {
@@ -79,7 +79,11 @@ public final class EmbeddedServer {
         } catch (Exception e) {
             LOG.warn("Stopping the server failed", e);
         }
-        IO.delete(unpacked);
+        try {
+            unpacked.close();
+        } catch (IOException e) {
+            LOG.warn("Could not remove {}", unpacked.path(), e);
+        }
     }
 
     private static Path defaultWar() {

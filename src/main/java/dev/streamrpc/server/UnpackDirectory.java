@@ -5,12 +5,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Optional;
-import java.util.function.Predicate;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.UserPrincipal;
 
 /**
  * Where the embedded server unpacks its WAR (about 20 MB), and the removal of what servers that
@@ -20,69 +26,103 @@ import java.util.function.Predicate;
  * when it stops; a server killed with SIGKILL, by the OOM killer or after a container's grace
  * period leaves it behind, and the next start makes another (the test suite and the benchmark,
  * which kill servers, had left 254 of them, 5 GB, on one machine). So each server unpacks into
- * a {@code streamrpc-*} directory with a random name (created private, as Jetty's are) holding a
- * file that names its process: its pid and start time, since a restarted container's server
- * has the pid of the one before. At start, a server removes every such directory whose process
- * is gone; a directory without that file yet belongs to a server that is starting, and is left.
- * Another user's directory cannot be read (each is private), and a symbolic link inside one is
- * removed, never followed ({@link IO#delete(Path)}).
+ * a private {@code streamrpc-*} directory and holds a lock on its {@code owner} file for as long
+ * as it runs; the operating system releases the lock when the process ends, however it ends.
+ * At start, a server removes every such directory of its user whose lock it can take. A lock
+ * rather than a pid and start time: pids repeat across containers sharing a volume (each
+ * server is pid 1) and a process's start time, as the JDK computes it, moves when the clock
+ * is stepped, either of which would remove a running server's files.
+ *
+ * <p>The owner file is locked under another name and renamed, so a server starting beside
+ * this one finds either no owner file (and leaves the directory) or a locked one. A directory
+ * removed while its owner file still exists loses that file last, so a server killed while
+ * removing one leaves it removable. Links are removed, never followed ({@link IO#delete(Path)}).
+ * One per process: the locks are the process's, and closing any channel to a file it has
+ * locked would release its lock (so the search skips this process's own directory).
  */
-final class UnpackDirectory {
+final class UnpackDirectory implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UnpackDirectory.class);
     static final String PREFIX = "streamrpc-";
     static final String OWNER_FILE = "owner";
+    private static final String CREATING = OWNER_FILE + ".new";
+    private static final String JETTY = "jetty";
 
-    private UnpackDirectory() {
+    private final Path path;
+    private final FileChannel owner;   // open, and locked, for as long as the server runs
+
+    private UnpackDirectory(Path path, FileChannel owner) {
+        this.path = path;
+        this.owner = owner;
     }
 
-    /** Removes what killed servers left under {@code base}, then makes this process's directory there. */
-    static Path create(Path base) throws IOException {
-        removeAbandoned(base, UnpackDirectory::running);
-        Path directory = Files.createTempDirectory(base, PREFIX);
-        // Written whole, then renamed: a server starting beside this one reads all of it or none.
-        Path written = Files.writeString(directory.resolve(OWNER_FILE + ".new"), owner(ProcessHandle.current()));
-        Files.move(written, directory.resolve(OWNER_FILE), StandardCopyOption.ATOMIC_MOVE);
-        return directory;
+    /** Makes this process's directory under {@code base}, then removes what killed servers of the same user left there. */
+    static UnpackDirectory create(Path base) throws IOException {
+        Path path = Files.createTempDirectory(base, PREFIX);
+        Path creating = path.resolve(CREATING);
+        FileChannel owner = FileChannel.open(creating, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        owner.lock();
+        owner.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+        Files.move(creating, path.resolve(OWNER_FILE), StandardCopyOption.ATOMIC_MOVE);
+        UnpackDirectory created = new UnpackDirectory(path, owner);
+        try {
+            removeAbandoned(base, Files.getOwner(path), path);
+        } catch (IOException | RuntimeException e) {   // only tidying: the server starts all the same
+            LOG.warn("Could not look for directories left by killed servers in {}", base, e);
+        }
+        return created;
     }
 
-    /** Removes the {@code streamrpc-*} directories under {@code base} whose owner, as its file names it, is not {@code running}. */
-    static void removeAbandoned(Path base, Predicate<String> running) throws IOException {
+    Path path() {
+        return path;
+    }
+
+    /** Jetty's temporary directory, inside this one (Jetty unpacks into its {@code webapp}). */
+    Path forJetty() {
+        return path.resolve(JETTY);
+    }
+
+    /** Removes the directory; the server has stopped using it. */
+    @Override
+    public void close() throws IOException {
+        remove(path);
+        owner.close();
+    }
+
+    /** Removes the {@code streamrpc-*} directories under {@code base} but {@code own}, owned by {@code user}, whose owner file nobody holds. */
+    static void removeAbandoned(Path base, UserPrincipal user, Path own) throws IOException {
         try (DirectoryStream<Path> directories = Files.newDirectoryStream(base, PREFIX + "*")) {
             for (Path directory : directories) {
-                Path ownerFile = directory.resolve(OWNER_FILE);
-                if (!Files.isDirectory(directory) || !Files.isRegularFile(ownerFile)) {
-                    continue;
-                }
-                String owner;
-                try {
-                    owner = Files.readString(ownerFile);
-                } catch (IOException unreadable) {   // another user's, or removed meanwhile
-                    continue;
-                }
-                if (!running.test(owner)) {
-                    if (IO.delete(directory)) {
-                        LOG.info("Removed {}, left by a server that no longer runs ({})", directory, owner);
-                    } else {
-                        LOG.warn("Could not remove {}, left by a server that no longer runs ({})", directory, owner);
-                    }
+                if (!directory.equals(own) && Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)
+                        && user.equals(Files.getOwner(directory, LinkOption.NOFOLLOW_LINKS))) {
+                    removeIfAbandoned(directory);
                 }
             }
         }
     }
 
-    /** A process as its owner file names it: the pid and the start time. */
-    static String owner(ProcessHandle process) {
-        return process.pid() + " " + process.info().startInstant().map(Object::toString).orElse("?");
+    private static void removeIfAbandoned(Path directory) {
+        Path ownerFile = Files.exists(directory.resolve(OWNER_FILE)) ? directory.resolve(OWNER_FILE) : directory.resolve(CREATING);
+        try (FileChannel owner = FileChannel.open(ownerFile, StandardOpenOption.WRITE); FileLock lock = owner.tryLock()) {
+            if (lock == null) {
+                return;   // its server runs
+            }
+            // Removed while the lock is held, so that a server starting meanwhile leaves it to this one.
+            if (remove(directory)) {
+                LOG.info("Removed {}, left by a server that no longer runs", directory);
+            } else {
+                LOG.warn("Could not remove all of {}, left by a server that no longer runs", directory);
+            }
+        } catch (OverlappingFileLockException ours) {
+            // held by this process (a test's second server in one JVM)
+        } catch (IOException noOwnerFile) {
+            // a server creating it, or another removing it
+        }
     }
 
-    private static boolean running(String owner) {
-        int space = owner.indexOf(' ');
-        try {
-            Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(owner.substring(0, Math.max(space, 0))));
-            return process.isPresent() && owner(process.get()).equals(owner);
-        } catch (NumberFormatException notOurs) {
-            return true;   // not a file this class wrote: leave the directory alone
-        }
+    /** Removes the directory, its owner file last. */
+    private static boolean remove(Path directory) {
+        IO.delete(directory.resolve(JETTY));
+        return IO.delete(directory);
     }
 }

@@ -28,11 +28,14 @@ import static org.awaitility.Awaitility.await;
 class ClientRecoveryIT {
 
     /**
-     * How far each publisher of the cut test may run ahead of the client: 3 × 3,000 numbers are
-     * 18,000 publications, within the history of 30,000 it is given, and far enough that the
-     * publishers seldom wait while the client subscribes again.
+     * How far each publisher of the cut test may run ahead of the client at first; each of the
+     * three restores lets it run {@link #HEADROOM} further, so that it publishes while the two
+     * patterns are subscribed again even if it was waiting at the cut (the client hands nothing
+     * on until both replies are in). 3 × (3,000 + 3 × 500) numbers are 27,000 publications,
+     * within the history of 30,000 the test gives the server.
      */
     private static final int AHEAD = 3_000;
+    private static final int HEADROOM = 500;
 
     @Test
     void everyMessageCarriesItsOffsetInTheChannelsStream() throws Exception {
@@ -53,7 +56,7 @@ class ClientRecoveryIT {
         Inbox notices = new Inbox();
         // A few hundred publications go out while the connection is cut; with the default
         // history of 100 a resubscribe would find some trimmed. This test is about merging.
-        // The publishers stay at most AHEAD numbers each beyond what the client has handled:
+        // The publishers stay at most `allowed` numbers each beyond what the client has handled:
         // unchecked, the socket buffers between server and client held about 100,000 messages
         // at a cut on a loaded machine, far beyond what the history keeps.
         try (ServerProcess server = new ServerProcess(Map.of("STREAM_HISTORY_SIZE", "30000", "STREAM_RATE_LIMIT", "100000", "STREAM_RATE_BURST", "100000"));
@@ -67,13 +70,14 @@ class ClientRecoveryIT {
             // patterns are subscribed again: publications arrive between their replies and after.
             AtomicIntegerArray published = new AtomicIntegerArray(torrent.last.length());
             AtomicBoolean publishing = new AtomicBoolean(true);
+            AtomicInteger allowed = new AtomicInteger(AHEAD);
             List<Thread> publishers = new ArrayList<>();
             for (int stream = 0; stream < published.length(); stream++) {
                 int s = stream;
                 publishers.add(new Thread(() -> {
                     ArrayDeque<CompletableFuture<?>> unanswered = new ArrayDeque<>();
                     while (publishing.get()) {
-                        if (torrent.behind(s, published.get(s)) >= AHEAD) {
+                        if (torrent.behind(s, published.get(s)) >= allowed.get()) {
                             LockSupport.parkNanos(1_000_000);   // until the client catches up
                             continue;
                         }
@@ -94,8 +98,9 @@ class ClientRecoveryIT {
                     // The client notices the cut once it has handled what it had already read.
                     await().atMost(Duration.ofSeconds(30)).until(() -> client.state() == State.RECONNECTING);
                     // Publications the client has not had while cut off (the publishers may have
-                    // been stopped at AHEAD already, which is plenty).
+                    // been stopped at what they are allowed already, which is plenty).
                     await().until(() -> IntStream.range(0, published.length()).map(s -> torrent.behind(s, published.get(s))).sum() >= 150);
+                    allowed.addAndGet(HEADROOM);
                     network.restore();
                     await().atMost(Duration.ofSeconds(10)).until(() -> client.state() == State.OPEN);
                     int openAt = torrent.count.get();

@@ -3,51 +3,62 @@ package dev.streamrpc.server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.concurrent.TimeUnit;
+import java.nio.file.StandardOpenOption;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** The rules for what is removed; ServerJarSmokeIT has the lock held by a running server's process. */
 class UnpackDirectoryTest {
 
     @TempDir
     Path base;
 
     @Test
-    void aNewDirectoryNamesThisProcessAndOnlyDirectoriesOfProcessesThatEndedAreRemoved() throws Exception {
-        Process ended = new ProcessBuilder("sleep", "60").start();
-        String endedOwner = UnpackDirectory.owner(ended.toHandle());
-        ended.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        ProcessHandle self = ProcessHandle.current();
+    void directoriesWhoseOwnerFileNobodyHoldsAreRemovedAndNothingElse() throws Exception {
+        Path killed = left("streamrpc-killed", "owner");
+        Path killedWhileCreating = left("streamrpc-creating", "owner.new");
+        Path withoutOwner = Files.createDirectory(base.resolve("streamrpc-starting"));
+        Path otherName = left("other-killed", "owner");
+        Path pointedTo = left("pointed-to", "owner");
+        Path link = Files.createSymbolicLink(base.resolve("streamrpc-link"), pointedTo);
+        Path victim = Files.writeString(Files.createDirectory(base.resolve("victim")).resolve("keep"), "keep");
+        Path linking = left("streamrpc-linking", "owner");
+        Files.createSymbolicLink(linking.resolve("jetty/escape"), victim.getParent());
+        Path held = left("streamrpc-held", "owner");
 
-        Path killed = left("streamrpc-killed", endedOwner);
-        Path running = left("streamrpc-running", UnpackDirectory.owner(self));
-        // A restarted container's server has the pid of the one before it: the start time tells them apart.
-        Path samePidEarlier = left("streamrpc-same-pid", self.pid() + " " + Instant.EPOCH);
-        Path starting = Files.createDirectory(base.resolve("streamrpc-starting"));   // its owner file is not written yet
-        Path foreign = left("streamrpc-foreign", "not a pid");
-        Path other = left("other-killed", endedOwner);
+        try (FileChannel holder = FileChannel.open(held.resolve("owner"), StandardOpenOption.WRITE)) {
+            holder.lock();
+            UnpackDirectory created = UnpackDirectory.create(base);
+            assertThat(killed).doesNotExist();
+            assertThat(killedWhileCreating).doesNotExist();
+            assertThat(linking).doesNotExist();
+            assertThat(victim).hasContent("keep");
+            assertThat(held).isDirectory();
+            assertThat(withoutOwner).isDirectory();
+            assertThat(otherName).isDirectory();
+            assertThat(link).isSymbolicLink();
+            assertThat(pointedTo.resolve("owner")).exists();
 
-        Path created = UnpackDirectory.create(base);
-
-        assertThat(killed).doesNotExist();
-        assertThat(samePidEarlier).doesNotExist();
-        assertThat(running).isDirectory();
-        assertThat(starting).isDirectory();
-        assertThat(foreign).isDirectory();
-        assertThat(other).isDirectory();
-        assertThat(created.getParent()).isEqualTo(base);
-        assertThat(created.getFileName().toString()).startsWith("streamrpc-");
-        assertThat(created.resolve("owner")).hasContent(UnpackDirectory.owner(self));
+            assertThat(created.path().getParent()).isEqualTo(base);
+            assertThat(created.path().getFileName().toString()).startsWith("streamrpc-");
+            assertThat(created.path().resolve("owner")).isRegularFile();
+            assertThat(created.path().resolve("owner.new")).doesNotExist();
+            assertThat(created.forJetty().getParent()).isEqualTo(created.path());
+            Files.createDirectories(created.forJetty().resolve("webapp"));
+            Path createdPath = created.path();
+            created.close();
+            assertThat(createdPath).doesNotExist();
+        }
     }
 
-    /** A directory as a server leaves it: its owner file and something unpacked. */
-    private Path left(String name, String owner) throws Exception {
-        Path directory = Files.createDirectories(base.resolve(name).resolve("jetty/webapp/WEB-INF")).getParent().getParent().getParent();
-        Files.writeString(directory.resolve("jetty/webapp/WEB-INF/web.xml"), "<web-app/>");
-        Files.writeString(directory.resolve("owner"), owner);
+    /** A directory as a killed server leaves it: its owner file, unlocked, and what Jetty unpacked. */
+    private Path left(String name, String ownerFile) throws Exception {
+        Path directory = Files.createDirectory(base.resolve(name));
+        Files.writeString(Files.createDirectories(directory.resolve("jetty/webapp/WEB-INF")).resolve("jetty-web.xml"), "<Configure/>");
+        Files.writeString(directory.resolve(ownerFile), "pid 1\n");
         return directory;
     }
 }
