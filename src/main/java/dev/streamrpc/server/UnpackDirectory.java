@@ -61,7 +61,11 @@ final class UnpackDirectory implements AutoCloseable {
         Path path = Files.createTempDirectory(base, PREFIX);
         Path creating = path.resolve(CREATING);
         FileChannel owner = FileChannel.open(creating, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        owner.lock();
+        try {
+            owner.lock();
+        } catch (IOException noLocks) {   // a file system without locks: nobody can take one there, so nothing is removed
+            LOG.warn("Cannot lock {}: directories that killed servers leave in {} will not be removed", creating, base, noLocks);
+        }
         owner.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
         Files.move(creating, path.resolve(OWNER_FILE), StandardCopyOption.ATOMIC_MOVE);
         UnpackDirectory created = new UnpackDirectory(path, owner);
