@@ -43,8 +43,8 @@ import java.nio.file.attribute.UserPrincipal;
 final class UnpackDirectory implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UnpackDirectory.class);
-    static final String PREFIX = "streamrpc-";
-    static final String OWNER_FILE = "owner";
+    private static final String PREFIX = "streamrpc-";
+    private static final String OWNER_FILE = "owner";
     private static final String CREATING = OWNER_FILE + ".new";
     private static final String JETTY = "jetty";
 
@@ -94,7 +94,7 @@ final class UnpackDirectory implements AutoCloseable {
     }
 
     /** Removes the {@code streamrpc-*} directories under {@code base} but {@code own}, owned by {@code user}, whose owner file nobody holds. */
-    static void removeAbandoned(Path base, UserPrincipal user, Path own) throws IOException {
+    private static void removeAbandoned(Path base, UserPrincipal user, Path own) throws IOException {
         try (DirectoryStream<Path> directories = Files.newDirectoryStream(base, PREFIX + "*")) {
             for (Path directory : directories) {
                 if (!directory.equals(own) && Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)
@@ -118,7 +118,7 @@ final class UnpackDirectory implements AutoCloseable {
                 LOG.warn("Could not remove all of {}, left by a server that no longer runs", directory);
             }
         } catch (OverlappingFileLockException ours) {
-            // held by this process (a test's second server in one JVM)
+            // held by this process: only in a test, where one JVM stands for two servers
         } catch (IOException noOwnerFile) {
             // a server creating it, or another removing it
         }
