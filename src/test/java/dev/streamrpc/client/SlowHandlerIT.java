@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -49,13 +49,22 @@ class SlowHandlerIT {
     }
 
     /** Publishes {@code count} numbered messages of about {@code size} bytes and waits until the server has taken them all. */
+    /**
+     * Publishes {@code count} numbered messages, at most four unanswered at a time: each reply
+     * echoes its publication, and with all of them asked at once the publisher's own replies
+     * could fill its outbox on a loaded machine (DroppedSlowConsumerIT allows 64 KiB a
+     * connection, eight replies of 8 KB), and the server dropped the publisher as well.
+     */
     static void publishAll(StreamClient publisher, String channel, int count, int size) {
         String pad = "x".repeat(size);
-        List<CompletableFuture<?>> published = new ArrayList<>();
+        ArrayDeque<CompletableFuture<?>> unanswered = new ArrayDeque<>();
         for (int n = 0; n < count; n++) {
-            published.add(publisher.publish(channel, "n", Map.of("n", n, "pad", pad)));
+            if (unanswered.size() == 4) {
+                unanswered.poll().join();
+            }
+            unanswered.add(publisher.publish(channel, "n", Map.of("n", n, "pad", pad)));
         }
-        CompletableFuture.allOf(published.toArray(CompletableFuture[]::new)).join();
+        unanswered.forEach(CompletableFuture::join);
     }
 
     static void waitFor(CountDownLatch latch) {
