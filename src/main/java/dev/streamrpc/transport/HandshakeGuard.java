@@ -13,7 +13,8 @@ import java.io.IOException;
 /**
  * Answers a WebSocket handshake on {@code /stream} that {@link Handshakes} refuses with its
  * HTTP status, before the container upgrades it; lets the others through, with their
- * principal held for the configurator. Plain requests pass untouched.
+ * principal held for the configurator, in an {@link UpgradingRequest} that lets go of the HTTP
+ * exchange once they are upgraded. Plain requests pass untouched.
  */
 final class HandshakeGuard extends HttpFilter {
 
@@ -41,10 +42,14 @@ final class HandshakeGuard extends HttpFilter {
         }
         String key = request.getHeader("Sec-WebSocket-Key");
         handshakes.hold(key, admission.principal());
+        UpgradingRequest upgrading = new UpgradingRequest(request);
         try {
-            chain.doFilter(request, response); // the container upgrades here, calling the configurator
+            chain.doFilter(upgrading, response); // the container upgrades here, calling the configurator
         } finally {
             handshakes.release(key);
+        }
+        if (response.getStatus() == HttpServletResponse.SC_SWITCHING_PROTOCOLS && !request.isAsyncStarted()) {
+            upgrading.upgraded();
         }
     }
 }

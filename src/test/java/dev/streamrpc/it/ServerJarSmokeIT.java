@@ -5,6 +5,8 @@ import dev.streamrpc.testing.WsClient;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,11 +108,53 @@ class ServerJarSmokeIT {
         }
     }
 
+    /**
+     * Jetty's WebSocket session keeps the request its upgrade saw; through it, without
+     * {@code UpgradingRequest}, the whole HTTP exchange of every open connection stayed in the
+     * heap (about 4.6 KB each). A class histogram collects the heap first, so what it counts
+     * is what open connections hold; the connections must work after that collection too.
+     */
+    @Test
+    void openConnectionsHoldNothingOfTheirHttpUpgrade() throws Exception {
+        List<WsClient> clients = new ArrayList<>();
+        try (ServerProcess server = new ServerProcess(Map.of())) {
+            for (int i = 0; i < 100; i++) {
+                WsClient client = WsClient.connect(URI.create(server.uri() + "?client=" + i));
+                clients.add(client);
+                assertThat(client.call("echo", "{\"n\":" + i + "}").toString()).contains("\"response\":{\"n\":" + i + "}");
+            }
+            String histogram = jcmd(server.pid(), "GC.class_histogram");
+            assertThat(instances(histogram, "org.eclipse.jetty.ee10.servlet.ServletApiRequest")).isLessThan(10);
+            assertThat(instances(histogram, "org.eclipse.jetty.server.internal.HttpConnection")).isLessThan(10);
+            for (int i = 0; i < clients.size(); i++) {
+                assertThat(clients.get(i).call("echo", "{\"n\":" + i + "}").toString()).contains("\"response\":{\"n\":" + i + "}");
+            }
+            assertThat(server.output()).doesNotContain("ended with its upgrade");
+        } finally {
+            clients.forEach(WsClient::close);
+        }
+    }
+
     @Test
     void aThreadCapBelowJettysNeedsStopsStartUpWithTheReason() throws Exception {
         ServerProcess.Failed failed = ServerProcess.failingToStart(Map.of("STREAM_JETTY_THREADS", "2"));
         assertThat(failed.exitCode()).isNotZero();
         assertThat(failed.output()).contains("Jetty needs at least 8 threads, not 2").doesNotContain("StreamRPC ready");
+    }
+
+    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid), command).redirectErrorStream(true).start();
+        String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(jcmd.waitFor()).as(output).isZero();
+        return output;
+    }
+
+    /** The instances of a class in a histogram ({@code num: instances bytes name}), 0 when absent. */
+    private static long instances(String histogram, String className) {
+        Matcher row = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+\\d+\\s+" + Pattern.quote(className) + "\\s*$", Pattern.MULTILINE)
+                .matcher(histogram);
+        return row.find() ? Long.parseLong(row.group(1)) : 0;
     }
 
     /** Threads of Jetty's pool ({@code qtp...}) in a process, from Linux's /proc. */
