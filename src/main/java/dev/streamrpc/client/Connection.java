@@ -207,7 +207,13 @@ final class Connection implements Link.Events {
         from.credit();
     }
 
-    /** A link ended: fail what was out on it and, unless closed, try again after a while. */
+    /**
+     * A link ended: fail what was out on it and, unless closed, try again after a while. The
+     * next attempt is scheduled only once the subscriptions have let go of this link's
+     * recoveries: scheduled earlier, a quick reconnect could restore first, and the late
+     * {@code connectionLost} then dropped the new recovery, its reply and the messages it
+     * brought back, silently.
+     */
     @Override
     public void ended(Link ended, String why) {
         synchronized (lock) {
@@ -217,11 +223,15 @@ final class Connection implements Link.Events {
             link = null;
             cancelTimersLocked();
             setStateLocked(State.RECONNECTING);
-            scheduleReconnectLocked();
         }
         LOG.log(System.Logger.Level.INFO, "StreamRPC connection to " + settings.uri() + " lost (" + why + "); reconnecting");
         calls.failSentOn(ended, new ConnectionLost("Connection lost: " + why));
         subscriptions.connectionLost();
+        synchronized (lock) {
+            if (state == State.RECONNECTING && link == null) {     // not closed meanwhile
+                scheduleReconnectLocked();
+            }
+        }
     }
 
     private void scheduleReconnectLocked() {

@@ -13,8 +13,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -124,6 +128,66 @@ class ClientRecoveryIT {
             assertThat(messages).hasSize(total(published));
             assertThat(notices.log).noneMatch(entry -> entry.startsWith("lost"));
             assertThat(messages).extracting(message -> message.offset().orElse(-1)).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    /**
+     * The client used to schedule its reconnect before it let go of the dropped link's
+     * recoveries; a reconnect quick enough to restore first then had its recovery dropped, and
+     * what it brought back was lost without a notice. Two real seams make that order certain
+     * instead of a matter of microseconds: a logging handler (the client logs through
+     * {@code System.Logger}, here java.util.logging) holds the thread that ends the link at
+     * its "lost" record until the client is open again (at most 3 s), and the network delays
+     * what the server sends by 300 ms, so the restore's reply comes well after that.
+     */
+    @Test
+    void aReconnectFasterThanTheEndOfTheDroppedLinkStillRecoversWhatWasPublishedMeanwhile() throws Exception {
+        AtomicReference<StreamClient> watched = new AtomicReference<>();
+        Handler holdAtLost = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                StreamClient client = watched.get();
+                if (client != null && record.getMessage().contains(" lost (")) {
+                    long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                    while (client.state() != State.OPEN && System.nanoTime() < until) {
+                        LockSupport.parkNanos(1_000_000);
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger log = Logger.getLogger(Connection.class.getName());
+        log.addHandler(holdAtLost);
+        Inbox inbox = new Inbox();
+        try (ServerProcess server = new ServerProcess(Map.of());
+             CuttableProxy network = new CuttableProxy(server.uri());
+             StreamClient client = StreamClient.builder(network.uri()).reconnectDelay(Duration.ofMillis(1), Duration.ofMillis(1)).connect();
+             StreamClient publisher = StreamClient.connect(server.uri())) {
+            client.subscribe("meanwhile", inbox).join().onLost(inbox.lost());
+            publisher.publish("meanwhile", "before", 0).join();
+            inbox.awaitLog("before");
+            watched.set(client);
+
+            network.latencyToClient(Duration.ofMillis(300));
+            network.cut();
+            await().until(() -> client.state() == State.RECONNECTING);
+            for (int n = 1; n <= 3; n++) {
+                publisher.publish("meanwhile", "away-" + n, n).join();
+            }
+            network.restore();
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.state() == State.OPEN);
+            publisher.publish("meanwhile", "after", 4).join();
+
+            inbox.awaitLog("before", "away-1", "away-2", "away-3", "after");
+        } finally {
+            log.removeHandler(holdAtLost);
         }
     }
 

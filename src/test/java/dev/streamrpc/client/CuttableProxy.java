@@ -7,8 +7,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A TCP proxy in front of a server whose connections the test can cut while the server runs
@@ -21,6 +23,7 @@ final class CuttableProxy implements AutoCloseable {
     private final URI target;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    private volatile long latencyToClientNanos;
 
     CuttableProxy(URI target) throws IOException {
         this.target = target;
@@ -44,6 +47,11 @@ final class CuttableProxy implements AutoCloseable {
         cut = false;
     }
 
+    /** From now on, what the server sends reaches the client this much later (a slow network). */
+    void latencyToClient(Duration latency) {
+        latencyToClientNanos = latency.toNanos();
+    }
+
     @Override
     public void close() {
         closeQuietly(listener);
@@ -61,18 +69,21 @@ final class CuttableProxy implements AutoCloseable {
                 Socket server = new Socket(target.getHost(), target.getPort());
                 sockets.add(client);
                 sockets.add(server);
-                daemon(() -> pump(client, server));
-                daemon(() -> pump(server, client));
+                daemon(() -> pump(client, server, false));
+                daemon(() -> pump(server, client, true));
             } catch (IOException closed) {
                 return;
             }
         }
     }
 
-    private static void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean toClient) {
         byte[] buffer = new byte[16384];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                if (toClient && latencyToClientNanos > 0) {
+                    LockSupport.parkNanos(latencyToClientNanos);
+                }
                 out.write(buffer, 0, read);
             }
         } catch (IOException broken) {
