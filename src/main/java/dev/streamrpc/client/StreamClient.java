@@ -51,10 +51,16 @@ import java.util.function.Function;
  * <p><b>Threads.</b> Application code never runs on the WebSocket's threads. Handlers, lost
  * and state listeners run one at a time, in the order their events arrived, on the client's
  * executor; call futures complete on that executor too, outside that order, so a handler may
- * wait for a call. The client reads only as many messages ahead of its handlers as
- * {@link Builder#inboundLimit} allows: a slow handler slows the connection down rather than
- * filling memory (a server that cannot send closes the connection as a slow consumer; the
- * client then reconnects and, with version 2, recovers). All methods are thread-safe.
+ * wait for a call, within two limits. The executor needs a thread to spare for the completion
+ * (the client's own pool always has one; a single-thread executor of yours does not, and the
+ * wait never ends). And the connection reads in order: a reply that comes behind more than
+ * {@link Builder#inboundLimit} unhandled messages is read only once the handler returns, so
+ * the call times out. A handler of a busy channel should chain on the future
+ * ({@code thenAccept}) rather than wait for it. The client reads only as many messages ahead
+ * of its handlers as {@link Builder#inboundLimit} allows: a slow handler slows the connection
+ * down rather than filling memory (a server that cannot send closes the connection as a slow
+ * consumer; the client then reconnects and, with version 2, recovers). All methods are
+ * thread-safe.
  */
 public final class StreamClient implements AutoCloseable {
 
@@ -413,7 +419,8 @@ public final class StreamClient implements AutoCloseable {
 
         /**
          * The executor for handlers, listeners and call completions; the client runs handlers
-         * one at a time on it whatever its size. Default: the client's own pool of daemon
+         * one at a time on it whatever its size, but a handler that waits for a call needs a
+         * second thread for the call's completion. Default: the client's own pool of daemon
          * threads, shut down by {@link StreamClient#close()}. An executor given here is not shut down.
          */
         public Builder executor(Executor executor) {
