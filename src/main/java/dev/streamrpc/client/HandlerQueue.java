@@ -47,7 +47,7 @@ final class HandlerQueue {
         try {
             executor.execute(this::drain);
         } catch (RejectedExecutionException closed) {
-            // The executor is shut down (the client is closed): nothing will run these.
+            // The executor is shut down (the client is closed, after what was queued then): nothing will run these.
             synchronized (tasks) {
                 tasks.clear();
                 draining = false;

@@ -220,7 +220,11 @@ public final class StreamClient implements AutoCloseable {
         calls.failAll(new ConnectionLost("The client is closed"));
         timer.shutdown();
         if (ownExecutor != null) {
-            ownExecutor.shutdown();     // what is queued still runs: the CLOSED state, failed calls
+            // Shut down only when the handler queue reaches this, after the handlers already queued and
+            // the CLOSED state: the queue hands its thread back every 64 tasks and resubmits itself, and
+            // a shut-down executor would refuse that, dropping the rest. The failed calls above are
+            // already on the executor, and what is on it still runs after the shutdown.
+            callbacks.execute(ownExecutor::shutdown);
         }
         if (ownJsonb) {
             try {
