@@ -155,6 +155,7 @@ public final class StreamClient implements AutoCloseable {
         Subscription subscription = new Subscription(this, channel, eventPattern, glob, handler);
         CompletableFuture<Subscription> result = new CompletableFuture<>();
         Calls.Outcome completion = completing(result, response -> subscription);
+        subscriptions.joining(subscription);
         submit("subscribe", Subscriptions.subscribePayload(channel, eventPattern), new Calls.Outcome() {
             @Override
             public void succeeded(JsonValue response) {
@@ -165,6 +166,7 @@ public final class StreamClient implements AutoCloseable {
 
             @Override
             public void failed(Throwable error) {
+                subscriptions.abandoned(subscription);
                 completion.failed(error);
             }
         });

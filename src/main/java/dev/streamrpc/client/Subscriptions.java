@@ -47,6 +47,8 @@ final class Subscriptions {
     }
 
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    /** Subscribes sent and not yet answered: the server already counts their pattern as held. */
+    private final Set<Subscription> joining = ConcurrentHashMap.newKeySet();
     private final HandlerQueue handlers;
     private final Wire wire;
 
@@ -58,6 +60,16 @@ final class Subscriptions {
     /** The payload of a first subscribe. */
     static Map<String, Object> subscribePayload(String channel, String pattern) {
         return Map.of("channel", channel, "event", pattern, "position", true);
+    }
+
+    /** A first subscribe is about to be sent: until its reply, its pattern counts as held (see {@link #removed}). */
+    void joining(Subscription subscription) {
+        joining.add(subscription);
+    }
+
+    /** A first subscribe failed: it holds nothing. */
+    void abandoned(Subscription subscription) {
+        joining.remove(subscription);
     }
 
     /** A first subscribe succeeded: from now on its handler receives the channel's matching messages. */
@@ -72,16 +84,23 @@ final class Subscriptions {
                 }
                 held.members.add(subscription);
             }
+            joining.remove(subscription);   // inside the route's update, so that removed() sees it in one place or the other
             return held;
         });
     }
 
-    /** Forgets a subscription; true when no other one holds its channel and pattern, so the server should be told. */
+    /**
+     * Forgets a subscription; true when no other one holds its channel and pattern, so the server
+     * should be told. A subscribe of the same channel and pattern still waiting for its reply
+     * holds it too: the server took it as already held, and an unsubscribe sent now would leave
+     * that subscription active with nothing coming.
+     */
     boolean removed(Subscription subscription) {
         boolean[] last = {true};
         routes.computeIfPresent(subscription.channel(), (channel, route) -> {
             route.members.remove(subscription);
-            last[0] = route.members.stream().noneMatch(other -> other.pattern().equals(subscription.pattern()));
+            last[0] = route.members.stream().noneMatch(other -> other.pattern().equals(subscription.pattern()))
+                    && joining.stream().noneMatch(other -> other.channel().equals(channel) && other.pattern().equals(subscription.pattern()));
             return route.members.isEmpty() ? null : route;
         });
         return last[0];

@@ -49,6 +49,30 @@ class ClientApiIT {
         }
     }
 
+    /**
+     * The server holds one pattern per channel and connection: a second subscribe of a pattern
+     * already held is taken as held. Unsubscribing the first while the second waits for its
+     * reply used to send an unsubscribe anyway, and the second, active, then received nothing.
+     * The network delays what the server sends by 300 ms, so that the reply surely comes after.
+     */
+    @Test
+    void unsubscribingWhileASubscribeOfTheSamePatternIsAnsweredKeepsItOnTheServer() throws Exception {
+        try (CuttableProxy network = new CuttableProxy(SERVER.uri()); StreamClient client = StreamClient.connect(network.uri())) {
+            Inbox first = new Inbox();
+            Inbox second = new Inbox();
+            Subscription held = client.subscribe("overlap", first).join();
+            network.latencyToClient(Duration.ofMillis(300));
+            var joining = client.subscribe("overlap", second);
+            held.unsubscribe().join();
+            joining.join();
+
+            client.publish("overlap", "after", 1).join();
+
+            second.awaitLog("after");
+            assertThat(first.log).isEmpty();
+        }
+    }
+
     @Test
     void aSubscriptionReceivesMatchingMessagesUntilItUnsubscribes() {
         try (StreamClient client = StreamClient.connect(SERVER.uri())) {
