@@ -124,11 +124,29 @@ final class Channel {
         final TreeMap<String, EventPattern> patterns = new TreeMap<>();   // sorted: part of the group key
         boolean positioned;
         long skipThrough;   // a member that recovered beyond this server's feed gets nothing up to here
+        Unconfirmed unconfirmed;   // null unless a since ahead of this server's feed awaits the broker's check
         Group group;
         int index;          // in group.members
 
         Membership(Subscriptions member) {
             this.member = member;
+        }
+    }
+
+    /**
+     * A since ahead of this server's feed positions its member and raises its threshold at once
+     * (see {@link #admit}), before the broker confirms that the stream reached it. A refused one
+     * must leave the member as it would be without it, whatever other joins did meanwhile, so
+     * until every such since is checked the member keeps apart what it holds for sure.
+     */
+    private static final class Unconfirmed {
+        boolean positioned;
+        long skipThrough;
+        final List<Long> offsets = new ArrayList<>(1);   // of the since still unchecked
+
+        Unconfirmed(Membership membership) {
+            positioned = membership.positioned;
+            skipThrough = membership.skipThrough;
         }
     }
 
@@ -308,12 +326,13 @@ final class Channel {
         if (added) {
             patternCounts.merge(pattern.source(), 1, Integer::sum);
         }
-        if (added || positioned && !membership.positioned) {
-            membership.positioned |= positioned;
-            if (membership.group != null) {
-                removeFromGroup(membership);
-            }
-            addToGroup(membership);
+        boolean positions = positioned && since == null;   // a since positions the member once admitted: it may be refused
+        if (positions && membership.unconfirmed != null) {
+            membership.unconfirmed.positioned = true;
+        }
+        if (added || positions && !membership.positioned) {
+            membership.positioned |= positions;
+            regroup(membership);
         }
         Join join = new Join(membership, since, replyHere, joined);
         switch (state) {
@@ -328,17 +347,56 @@ final class Channel {
 
     /**
      * The member receives the channel from now on: its reply goes behind what it was handed so
-     * far, and its join completes with its starting position (raising its threshold if that is
-     * ahead of this server's feed).
+     * far, and its join completes with its starting position. A since positions the member; one
+     * ahead of this server's feed also raises its threshold, until {@link #checked} keeps or
+     * undoes both.
      */
     private void admit(Join join) {
         join.replyHere().run();
         StreamPosition since = join.since();
-        if (since != null && since.epoch().equals(epoch) && since.offset() > last) {
-            join.membership().skipThrough = Math.max(join.membership().skipThrough, since.offset());
+        Membership membership = join.membership();
+        if (since == null) {
+            join.joined().complete(new Joined(new StreamState(epoch, last), false));
+        } else if (since.epoch().equals(epoch) && since.offset() > last) {
+            if (membership.unconfirmed == null) {
+                membership.unconfirmed = new Unconfirmed(membership);
+            }
+            membership.unconfirmed.offsets.add(since.offset());
+            membership.skipThrough = Math.max(membership.skipThrough, since.offset());
+            setPositioned(membership, true);
             join.joined().complete(new Joined(new StreamState(epoch, since.offset()), true));
         } else {
+            if (membership.unconfirmed != null) {
+                membership.unconfirmed.positioned = true;
+            }
+            setPositioned(membership, true);
             join.joined().complete(new Joined(new StreamState(epoch, last), false));
+        }
+    }
+
+    /**
+     * The broker's check of a since that {@link #admit} took ahead of this server's feed: kept,
+     * its member stays positioned and skips up to it; refused, the member is as it would be
+     * without that since (its pattern, if the subscribe added one, is left separately).
+     */
+    void checked(Subscriptions member, long offset, boolean kept) {
+        Membership membership = memberships.get(member);
+        Unconfirmed unconfirmed = membership == null ? null : membership.unconfirmed;
+        if (unconfirmed == null || !unconfirmed.offsets.remove(Long.valueOf(offset))) {
+            return;   // the member left the channel meanwhile
+        }
+        if (kept) {
+            unconfirmed.positioned = true;
+            unconfirmed.skipThrough = Math.max(unconfirmed.skipThrough, offset);
+        }
+        long skipThrough = unconfirmed.skipThrough;
+        for (long pending : unconfirmed.offsets) {
+            skipThrough = Math.max(skipThrough, pending);
+        }
+        membership.skipThrough = skipThrough;
+        setPositioned(membership, unconfirmed.positioned || !unconfirmed.offsets.isEmpty());
+        if (unconfirmed.offsets.isEmpty()) {
+            membership.unconfirmed = null;
         }
     }
 
@@ -629,6 +687,22 @@ final class Channel {
     }
 
     // ---------------------------------------------------------------- groups
+
+    /** Whether the member's messages carry their offsets; a member that left the channel keeps out of the groups. */
+    private void setPositioned(Membership membership, boolean positioned) {
+        if (membership.positioned != positioned && memberships.get(membership.member) == membership) {
+            membership.positioned = positioned;
+            regroup(membership);
+        }
+    }
+
+    /** Moves a member to the group of its current patterns and wish for positions. */
+    private void regroup(Membership membership) {
+        if (membership.group != null) {
+            removeFromGroup(membership);
+        }
+        addToGroup(membership);
+    }
 
     /** Puts a member in the group of its current pattern set, creating the group if needed. */
     private void addToGroup(Membership membership) {

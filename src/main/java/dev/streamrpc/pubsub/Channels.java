@@ -71,6 +71,14 @@ final class Channels implements BrokerCallback {
         }
     }
 
+    /** The broker's check of a member's since that the channel took ahead of its feed: kept, or undone. */
+    void checked(String name, Subscriptions member, long offset, boolean kept) {
+        Channel channel = channels.get(name);
+        if (channel != null) {
+            channel.submit(() -> channel.checked(member, offset, kept));
+        }
+    }
+
     /** Removes a member's pattern, if the channel still has it. */
     void leave(String name, Subscriptions member, String pattern) {
         Channel channel = channels.get(name);

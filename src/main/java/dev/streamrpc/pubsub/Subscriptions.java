@@ -46,13 +46,14 @@ final class Subscriptions implements ConnectionChannels {
 
     @Override
     public CompletionStage<Map<String, List<String>>> subscribe(String channel, String eventPattern) {
-        return join(channel, eventPattern, false, null).thenApply(joined -> subscriptions());
+        return join(channel, eventPattern, false, null, new Object()).thenApply(joined -> subscriptions());
     }
 
     @Override
     public CompletionStage<PositionedSubscription> subscribeWithPosition(String channel, String eventPattern, StreamPosition since) {
         EventPattern pattern = compile(eventPattern);
-        return join(channel, eventPattern, true, since).thenCompose(joined -> {
+        Object token = new Object();
+        return join(channel, eventPattern, true, since, token).thenCompose(joined -> {
             if (joined == null) {   // the connection closed meanwhile: nobody reads the answer
                 return CompletableFuture.completedFuture(new PositionedSubscription(subscriptions(), null, null));
             }
@@ -61,9 +62,16 @@ final class Subscriptions implements ConnectionChannels {
                 return CompletableFuture.completedFuture(new PositionedSubscription(subscriptions(), position, null));
             }
             CompletionStage<Recovery> recovery = joined.ahead()
-                    ? manager.recoveries().reached(channel, since).thenApply(reached -> {
+                    ? manager.recoveries().reached(channel, since).handle((reached, failure) -> {
+                        boolean kept = failure == null && reached;
+                        channels.checked(channel, this, since.offset(), kept);
+                        if (!kept) {
+                            undo(channel, eventPattern, token);
+                        }
+                        if (failure != null) {
+                            throw new CompletionException(failure);
+                        }
                         if (!reached) {
-                            unsubscribe(channel, eventPattern);   // refused: the subscribe is undone
                             throw new CompletionException(new ChannelException("since", ErrorTexts.INVALID_POSITION));
                         }
                         return manager.recoveries().count(Recovery.recovered(List.of()));
@@ -76,9 +84,11 @@ final class Subscriptions implements ConnectionChannels {
     /**
      * Adds the pattern to this connection's record and to the channel; the stage completes
      * once the connection receives the channel. A pattern already held is joined again only
-     * to ask for positions (the channel treats it as the same pattern).
+     * to ask for positions (the channel treats it as the same pattern). {@code token} names this
+     * subscribe in the record if it adds the pattern, so that undoing it removes only its own.
      */
-    private CompletionStage<Channel.Joined> join(String channel, String eventPattern, boolean positioned, StreamPosition since) {
+    private CompletionStage<Channel.Joined> join(String channel, String eventPattern, boolean positioned, StreamPosition since,
+                                                 Object token) {
         manager.checkChannel(channel);
         EventPattern pattern = compile(eventPattern);
         Runnable replyHere = subscriber.replyHere();
@@ -90,7 +100,6 @@ final class Subscriptions implements ConnectionChannels {
         if (!manager.authorizer().maySubscribe(subscriber.principal(), channel, eventPattern)) {
             throw new ChannelException("channel", ErrorTexts.NOT_ALLOWED);
         }
-        Object token = new Object();
         boolean added;
         synchronized (this) {
             if (closed || !positioned && holds(channel, eventPattern)) {
@@ -149,6 +158,17 @@ final class Subscriptions implements ConnectionChannels {
         return subscriptions();
     }
 
+    /** A refused subscribe removes the pattern only if it added it: one the connection held before stays. */
+    private void undo(String channel, String eventPattern, Object token) {
+        boolean removed;
+        synchronized (this) {
+            removed = forget(channel, eventPattern, token);
+        }
+        if (removed) {
+            channels.leave(channel, this, eventPattern);
+        }
+    }
+
     @Override
     public synchronized Map<String, List<String>> subscriptions() {
         return snapshotLocked();
@@ -202,16 +222,17 @@ final class Subscriptions implements ConnectionChannels {
     }
 
     /** Removes a pattern if the subscribe that added it is the one named by {@code token}; the caller holds the monitor. */
-    private void forget(String channel, String pattern, Object token) {
+    private boolean forget(String channel, String pattern, Object token) {
         Map<String, Object> patterns = held.get(channel);
         if (patterns == null || patterns.get(pattern) != token) {
-            return;
+            return false;
         }
         patterns.remove(pattern);
         count--;
         if (patterns.isEmpty()) {
             held.remove(channel);
         }
+        return true;
     }
 
     private Map<String, List<String>> snapshotLocked() {

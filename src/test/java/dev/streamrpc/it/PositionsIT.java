@@ -296,6 +296,58 @@ class PositionsIT {
                 .isEqualTo("{\"*\":1}");
     }
 
+    /**
+     * A refused {@code since} for a pattern the connection already holds changes nothing: the
+     * pattern stays, and its messages come as before (without offsets for a version 1 one).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aRefusedSinceForAHeldPatternLeavesItHeldAndReceiving(boolean position) {
+        String channel = "held-" + position;
+        WsClient client = connect();
+        client.call("subscribe", "{\"channel\":\"" + channel + "\",\"event\":\"*\",\"position\":" + position + "}");
+        WsClient publisher = connect();
+        String epoch = epochOf(publisher.call("subscribe", "{\"channel\":\"" + channel + "\",\"event\":\"probe\",\"position\":true}"));
+        assertThat(client.call("subscribe", "{\"channel\":\"" + channel + "\",\"event\":\"*\",\"since\":{\"epoch\":\"" + epoch
+                + "\",\"offset\":999}}").getJsonObject("error")).isEqualTo(invalid("since", "Invalid position"));
+        assertThat(client.call("server_info", "{}").getJsonObject("response").getJsonObject("channels").getJsonObject(channel))
+                .isEqualTo(WsClient.parse("{\"*\":1,\"probe\":1}"));
+        publisher.call("publish", "{\"channel\":\"" + channel + "\",\"event\":\"after\",\"data\":1}");
+        assertThat(client.nextText()).isEqualTo("{\"channel\":\"" + channel + "\",\"event\":\"after\",\"data\":1" + (position ? ",\"offset\":1}" : "}"));
+    }
+
+    /**
+     * A refused {@code since} for a new pattern does not touch the connection's other patterns
+     * on the channel: a stale position just ahead of the last publication (or far ahead) used
+     * to silence the next publications for all of them, and gave a version 1 subscriber
+     * offsets. Two such subscribes sent together undo each other's effects just as well.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"2", "9223372036854775807", "2,3"})   // the last publication is offset 1
+    void aRefusedSinceForANewPatternLeavesTheOtherPatternsOfTheChannelAsTheyWere(String offsets) {
+        String channel = "other-" + offsets.replace(',', '-');
+        WsClient client = connect();
+        client.call("subscribe", "{\"channel\":\"" + channel + "\",\"event\":\"*\"}");
+        WsClient publisher = connect();
+        String epoch = epochOf(publisher.call("subscribe", "{\"channel\":\"" + channel + "\",\"event\":\"probe\",\"position\":true}"));
+        publisher.call("publish", "{\"channel\":\"" + channel + "\",\"event\":\"before\",\"data\":1}");
+        assertThat(client.nextText()).isEqualTo("{\"channel\":\"" + channel + "\",\"event\":\"before\",\"data\":1}");
+        List<String> refused = new ArrayList<>();
+        for (String offset : offsets.split(",")) {
+            refused.add("{\"channel\":\"" + channel + "\",\"event\":\"y" + offset + "\",\"since\":{\"epoch\":\"" + epoch
+                    + "\",\"offset\":" + offset + "}}");
+        }
+        assertThat(client.callAll("subscribe", refused)).allSatisfy(reply ->
+                assertThat(reply.getJsonObject("error")).isEqualTo(invalid("since", "Invalid position")));
+        publisher.call("publish", "{\"channel\":\"" + channel + "\",\"event\":\"after\",\"data\":2}");
+        publisher.call("publish", "{\"channel\":\"" + channel + "\",\"event\":\"marker\",\"data\":3}");
+        assertThat(List.of(client.nextText(), client.nextText())).containsExactly(
+                "{\"channel\":\"" + channel + "\",\"event\":\"after\",\"data\":2}",
+                "{\"channel\":\"" + channel + "\",\"event\":\"marker\",\"data\":3}");
+        assertThat(client.call("server_info", "{}").getJsonObject("response").getJsonObject("channels").getJsonObject(channel))
+                .isEqualTo(WsClient.parse("{\"*\":1,\"probe\":1}"));
+    }
+
     @Test
     void aSinceOfAnotherEpochSubscribesButRecoversNothingAndSaysWhy() {
         JsonObject reply = connect().call("subscribe", "{\"channel\":\"e4\",\"since\":{\"epoch\":\"gone\",\"offset\":37}}")
