@@ -40,7 +40,7 @@ import java.util.regex.PatternSyntaxException;
  * @param historySize publications kept per channel ({@code 0}: history off)
  * @param historyTtl how long each publication is kept, and how long a channel nobody publishes to keeps its stream
  * @param historyMaxRecovery the most publications one subscribe may recover
- * @param historyMaxBytes the memory broker's bound on all channels' history, in bytes (oldest publications go first)
+ * @param historyMaxBytes the memory broker's bound on all channels' streams and history, in bytes of heap (oldest publications go first)
  * @param channelsValidate whether a client's publication to a declared channel must fit its declared data type
  * @param apiTitle the application's title in the OpenRPC and AsyncAPI documents
  * @param apiVersion the application's version in those documents

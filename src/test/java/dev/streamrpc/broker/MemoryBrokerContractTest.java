@@ -3,6 +3,7 @@ package dev.streamrpc.broker;
 import dev.streamrpc.broker.memory.MemoryBroker;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -10,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class MemoryBrokerContractTest extends BrokerContract {
 
@@ -43,7 +45,9 @@ class MemoryBrokerContractTest extends BrokerContract {
     @Test
     void allChannelsHistoryStaysWithinItsByteBoundAChannelsOwnOldestGoingFirst() {
         broker.close();
-        broker = new MemoryBroker(pending, 100, Duration.ofMinutes(5), 1000);
+        // Room for the stream (296 B and its name's 7) and ten publications (192 B, the 100-byte
+        // frame twice, the event's 1), not eleven: see MemoryStream's figures.
+        broker = new MemoryBroker(pending, 100, Duration.ofMinutes(5), 303 + 10 * 393);
         broker.start(this::record);
         for (int i = 1; i <= 30; i++) {
             done(broker.publish("bounded", "e", EncodedMessage.of("x".repeat(95) + String.format("%05d", i))));
@@ -51,5 +55,54 @@ class MemoryBrokerContractTest extends BrokerContract {
         History held = done(broker.history("bounded", 0, 100));
         assertThat(held.publications()).extracting(Publication::offset).containsExactly(21L, 22L, 23L, 24L, 25L, 26L, 27L, 28L, 29L, 30L);
         assertThat(((MemoryBroker) broker).heldPublications()).isEqualTo(10);
+    }
+
+    @Test
+    void aFloodOfNewChannelsNobodySubscribesToTakesNoMoreHeapThanTheByteBound() {
+        long bound = 8 << 20;
+        broker.close();
+        broker = new MemoryBroker(pending, 100, Duration.ofMinutes(5), bound);
+        broker.start(this::record);
+        long before = usedHeapAfterGc();
+        for (int i = 0; i < 100_000; i++) {
+            done(broker.publish("flood-" + i, "e", EncodedMessage.of("{\"channel\":\"flood-" + i + "\",\"event\":\"e\",\"data\":null}")));
+        }
+        // About 590 B of heap per channel once its stream holds the publication: 59 MB unbounded.
+        assertThat(usedHeapAfterGc() - before).isLessThan(bound + (2 << 20));
+        assertThat(((MemoryBroker) broker).heldPublications()).isBetween(1L, bound / 500);
+    }
+
+    @Test
+    void whenTheBoundIsFullASubscribedChannelStillGetsItsPublicationsAndExpiredStreamsGiveTheirRoomBack() {
+        broker.close();
+        broker = new MemoryBroker(pending, 100, Duration.ofMillis(200), 100_000);
+        broker.start(this::record);
+        done(broker.subscribe("late"));
+        long held = flood("full-");
+        assertThat(held).isPositive();
+        assertThat(done(broker.history("full-999", 0, 100)).publications()).isEmpty();
+
+        done(broker.publish("late", "e", EncodedMessage.of("late")));
+        await().atMost(WAIT).until(() -> seen.contains(new Seen("late", "e", "late")));
+        assertThat(positions).extracting(Publication::offset).containsExactly(1L);
+
+        // The sweep (every second) drops the idle streams, and their bytes with their publications.
+        await().atMost(WAIT).until(() -> ((MemoryBroker) broker).heldPublications() == 0);
+        assertThat(flood("fill-")).isEqualTo(held);
+    }
+
+    /** Publishes a small frame to a thousand new channels; returns how many publications the broker then holds. */
+    private long flood(String prefix) {
+        for (int i = 0; i < 1000; i++) {
+            done(broker.publish(prefix + i, "e", EncodedMessage.of("{}")));
+        }
+        return ((MemoryBroker) broker).heldPublications();
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }

@@ -27,9 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Each channel's stream lives here: an epoch drawn at random when the stream is created
  * (so a restarted server has new epochs), an offset counter, and the last
- * {@code stream.history.size} publications for {@code stream.history.ttl}, all channels'
- * together within {@code stream.history.max-bytes}. A stream nobody subscribes to and nobody
- * has published to for the TTL is dropped by a sweep, so idle channels cost nothing.
+ * {@code stream.history.size} publications for {@code stream.history.ttl}. All streams and
+ * their publications, counted as the heap they take (see {@link MemoryStream}), stay together
+ * within {@code stream.history.max-bytes}; a publication nobody receives starts no stream when
+ * there is no room for it. A stream nobody subscribes to and nobody has published to for the
+ * TTL is dropped by a sweep, so idle channels cost nothing.
  */
 public final class MemoryBroker implements Broker {
 
@@ -67,6 +69,14 @@ public final class MemoryBroker implements Broker {
         BrokerCallback target = callback;
         if (target == null) {
             return CompletableFuture.failedFuture(new CannotPublish("broker is not started"));
+        }
+        if (!streams.containsKey(channel) && !subscribed.contains(channel)
+                && heldBytes.get() + MemoryStream.streamBytes(channel) + MemoryStream.publicationBytes(event, message) > maxHeldBytes) {
+            // Nobody receives it and the bound has no room to keep it: a stream made for it would
+            // hold only its position, for the TTL, outside the bound (a flood of new channel
+            // names filled the heap that way). Not making one looks the same as making it and
+            // dropping it: its next use starts a new epoch.
+            return CompletableFuture.completedFuture(null);
         }
         MemoryStream stream = stream(channel);
         boolean deliver;
