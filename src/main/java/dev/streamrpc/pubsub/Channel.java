@@ -43,6 +43,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * writes in one go. So the busier a channel, the fewer writes per delivery; a quiet channel
  * sends each publication at once.
  *
+ * <p><b>Busy channels take turns.</b> A thread applying a channel's queue gives the fan-out
+ * threads back after {@value #TURN_MILLIS} ms (at the end of the operation or batch it is in)
+ * and queues the rest behind the channels waiting for them: a channel whose backlog keeps a
+ * thread busy for seconds (costly patterns, a flood of publications) would otherwise keep
+ * every other channel's deliveries waiting behind it.
+ *
  * <p><b>The broker subscription is a state, not a held lock.</b> The first member moves the
  * channel from NEW to SUBSCRIBING and asks the broker; members that join meanwhile wait for
  * the same confirmation, nobody blocks, and nothing is delivered until the channel is ACTIVE.
@@ -68,6 +74,9 @@ final class Channel {
 
     /** The most publications fanned out as one batch; a member's outbox writes up to this many frames at once. */
     static final int MAX_BATCH = 64;
+    /** How long one thread applies a channel's queue before the channel waits its turn again. */
+    static final long TURN_MILLIS = 2;
+    private static final long TURN_NANOS = TURN_MILLIS * 1_000_000;
 
     private enum State { NEW, SUBSCRIBING, ACTIVE, UNSUBSCRIBING }
 
@@ -216,7 +225,11 @@ final class Channel {
     Channel(String name, Channels hub) {
         this.name = name;
         this.hub = hub;
-        this.applyOnFanOut = () -> hub.fanOut(applyHere);
+        this.applyOnFanOut = () -> {
+            if (!hub.fanOut(applyHere)) {
+                applyQueued();
+            }
+        };
     }
 
     /**
@@ -272,6 +285,7 @@ final class Channel {
     }
 
     private void applyQueued() {
+        long started = System.nanoTime();
         Runnable next;
         while ((next = takeNext()) != null) {
             try {
@@ -282,7 +296,25 @@ final class Channel {
                 batch.clear();
                 caughtUp.clear();
             }
+            if (System.nanoTime() - started > TURN_NANOS && yieldTurn()) {
+                return;
+            }
         }
+    }
+
+    /**
+     * Hands what is still queued to the fan-out threads, behind the channels already waiting
+     * for them; false when nothing is queued (this thread then finishes as usual) or the hub
+     * has stopped (this thread goes on). The channel stays {@code applying}, so nobody else
+     * starts on its queue meanwhile.
+     */
+    private boolean yieldTurn() {
+        synchronized (lock) {
+            if (operations.isEmpty()) {
+                return false;
+            }
+        }
+        return hub.fanOut(applyHere);
     }
 
     /**

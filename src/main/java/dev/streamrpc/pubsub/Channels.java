@@ -119,12 +119,13 @@ final class Channels implements BrokerCallback {
         return broker;
     }
 
-    /** Runs a channel's queue on a fan-out thread; on the caller's once the hub has stopped. */
-    void fanOut(Runnable applyQueued) {
+    /** Hands a channel's queue to a fan-out thread; false once the hub has stopped (the caller applies it). */
+    boolean fanOut(Runnable applyQueued) {
         try {
             fanOut.execute(applyQueued);
+            return true;
         } catch (RejectedExecutionException stopped) {
-            applyQueued.run();
+            return false;
         }
     }
 
