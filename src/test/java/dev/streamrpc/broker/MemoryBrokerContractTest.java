@@ -44,11 +44,9 @@ class MemoryBrokerContractTest extends BrokerContract {
 
     @Test
     void allChannelsHistoryStaysWithinItsByteBoundAChannelsOwnOldestGoingFirst() {
-        broker.close();
         // Room for the stream (296 B and its name's 7) and ten publications (192 B, the 100-byte
         // frame twice, the event's 1), not eleven: see MemoryStream's figures.
-        broker = new MemoryBroker(pending, 100, Duration.ofMinutes(5), 303 + 10 * 393);
-        broker.start(this::record);
+        restartWithin(Duration.ofMinutes(5), 303 + 10 * 393);
         for (int i = 1; i <= 30; i++) {
             done(broker.publish("bounded", "e", EncodedMessage.of("x".repeat(95) + String.format("%05d", i))));
         }
@@ -60,9 +58,7 @@ class MemoryBrokerContractTest extends BrokerContract {
     @Test
     void aFloodOfNewChannelsNobodySubscribesToTakesNoMoreHeapThanTheByteBound() {
         long bound = 8 << 20;
-        broker.close();
-        broker = new MemoryBroker(pending, 100, Duration.ofMinutes(5), bound);
-        broker.start(this::record);
+        restartWithin(Duration.ofMinutes(5), bound);
         long before = usedHeapAfterGc();
         for (int i = 0; i < 100_000; i++) {
             done(broker.publish("flood-" + i, "e", EncodedMessage.of("{\"channel\":\"flood-" + i + "\",\"event\":\"e\",\"data\":null}")));
@@ -74,9 +70,7 @@ class MemoryBrokerContractTest extends BrokerContract {
 
     @Test
     void whenTheBoundIsFullASubscribedChannelStillGetsItsPublicationsAndExpiredStreamsGiveTheirRoomBack() {
-        broker.close();
-        broker = new MemoryBroker(pending, 100, Duration.ofMillis(200), 100_000);
-        broker.start(this::record);
+        restartWithin(Duration.ofMillis(200), 100_000);
         done(broker.subscribe("late"));
         long held = flood("full-");
         assertThat(held).isPositive();
@@ -89,6 +83,45 @@ class MemoryBrokerContractTest extends BrokerContract {
         // The sweep (every second) drops the idle streams, and their bytes with their publications.
         await().atMost(WAIT).until(() -> ((MemoryBroker) broker).heldPublications() == 0);
         assertThat(flood("fill-")).isEqualTo(held);
+    }
+
+    @Test
+    void subscribingToEverNewChannelsAndLeavingThemTakesNoMoreHeapThanTheByteBound() {
+        long bound = 8 << 20;
+        restartWithin(Duration.ofMinutes(5), bound);
+        long before = usedHeapAfterGc();
+        for (int i = 0; i < 100_000; i++) {
+            done(broker.subscribe("churn-" + i));
+            done(broker.unsubscribe("churn-" + i));
+        }
+        // About 350 B of heap per stream kept for the TTL: 35 MB unbounded.
+        assertThat(usedHeapAfterGc() - before).isLessThan(bound + (2 << 20));
+    }
+
+    @Test
+    void overTheBoundALeftChannelsStreamIsDroppedOnlyIfItHoldsNothing() {
+        restartWithin(Duration.ofMinutes(5), 4000);
+        done(broker.subscribe("kept"));
+        done(broker.subscribe("empty"));
+        done(broker.publish("kept", "e", EncodedMessage.of("x".repeat(100))));
+        String keptEpoch = done(broker.history("kept", 0, 0)).state().epoch();
+        String emptyEpoch = done(broker.history("empty", 0, 0)).state().epoch();
+        for (int i = 0; i < 20; i++) {
+            done(broker.subscribe("filler-" + i));   // 20 streams of about 305 B: over the bound
+        }
+        done(broker.unsubscribe("kept"));
+        done(broker.unsubscribe("empty"));
+
+        History kept = done(broker.history("kept", 0, 10));
+        assertThat(kept.state().epoch()).isEqualTo(keptEpoch);
+        assertThat(kept.publications()).extracting(Publication::offset).containsExactly(1L);
+        assertThat(done(broker.history("empty", 0, 0)).state().epoch()).isNotEqualTo(emptyEpoch);
+    }
+
+    private void restartWithin(Duration ttl, long bound) {
+        broker.close();
+        broker = new MemoryBroker(pending, 100, ttl, bound);
+        broker.start(this::record);
     }
 
     /** Publishes a small frame to a thousand new channels; returns how many publications the broker then holds. */

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * their publications, counted as the heap they take (see {@link MemoryStream}), stay together
  * within {@code stream.history.max-bytes}; a publication nobody receives starts no stream when
  * there is no room for it. A stream nobody subscribes to and nobody has published to for the
- * TTL is dropped by a sweep, so idle channels cost nothing.
+ * TTL is dropped by a sweep, so idle channels cost nothing; over the bound, one that holds no
+ * publication is dropped as soon as its last subscriber leaves.
  */
 public final class MemoryBroker implements Broker {
 
@@ -78,36 +79,54 @@ public final class MemoryBroker implements Broker {
             // dropping it: its next use starts a new epoch.
             return CompletableFuture.completedFuture(null);
         }
-        MemoryStream stream = stream(channel);
-        boolean deliver;
-        boolean handOff;
-        // Deciding under the stream's monitor whether it is subscribed keeps subscribe's promise:
-        // every publication after the state it returns reaches the callback.
-        synchronized (stream) {
-            deliver = subscribed.contains(channel);
-            if (deliver && !pending.tryCharge(message.size())) {
-                return CompletableFuture.failedFuture(new CannotPublish("too many publications waiting for fan-out"));
+        while (true) {
+            MemoryStream stream = stream(channel);
+            boolean handOff;
+            // Deciding under the stream's monitor whether it is subscribed keeps subscribe's promise:
+            // every publication after the state it returns reaches the callback.
+            synchronized (stream) {
+                if (!current(channel, stream)) {
+                    continue;
+                }
+                boolean deliver = subscribed.contains(channel);
+                if (deliver && !pending.tryCharge(message.size())) {
+                    return CompletableFuture.failedFuture(new CannotPublish("too many publications waiting for fan-out"));
+                }
+                handOff = stream.append(event, message, System.currentTimeMillis(), maxHeldBytes, deliver);
             }
-            handOff = stream.append(event, message, System.currentTimeMillis(), maxHeldBytes, deliver);
+            if (handOff) {
+                stream.deliverQueued(target);
+            }
+            return CompletableFuture.completedFuture(null);
         }
-        if (handOff) {
-            stream.deliverQueued(target);
-        }
-        return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public CompletionStage<StreamState> subscribe(String channel) {
-        MemoryStream stream = stream(channel);
-        synchronized (stream) {
-            subscribed.add(channel);
-            return CompletableFuture.completedFuture(stream.state());
+        while (true) {
+            MemoryStream stream = stream(channel);
+            synchronized (stream) {
+                if (current(channel, stream)) {
+                    subscribed.add(channel);
+                    return CompletableFuture.completedFuture(stream.state());
+                }
+            }
         }
     }
 
+    /**
+     * Over the bound, the stream of a channel left by its last subscriber is dropped at once if it
+     * holds no publication, rather than kept for the TTL: subscribing to ever new channel names
+     * and leaving them made streams outside the bound. Its next use starts a new epoch, as after
+     * the sweep.
+     */
     @Override
     public CompletionStage<Void> unsubscribe(String channel) {
         subscribed.remove(channel);
+        MemoryStream stream = streams.get(channel);
+        if (stream != null && heldBytes.get() > maxHeldBytes) {
+            dropIfUnused(channel, stream);
+        }
         return CompletableFuture.completedFuture(null);
     }
 
@@ -125,10 +144,27 @@ public final class MemoryBroker implements Broker {
     private void sweep() {
         long now = System.currentTimeMillis();
         streams.forEach((channel, stream) -> {
-            if (stream.expire(now, ttlMillis) && !subscribed.contains(channel) && streams.remove(channel, stream)) {
-                stream.drop();
+            if (stream.expire(now, ttlMillis)) {
+                dropIfUnused(channel, stream);
             }
         });
+    }
+
+    /**
+     * Drops a stream that holds nothing and nobody subscribes to. Under its monitor, where publish
+     * and subscribe check that the stream they locked is still the channel's: a publication or a
+     * subscriber arriving meanwhile goes to a new stream, never to a dropped one.
+     */
+    private void dropIfUnused(String channel, MemoryStream stream) {
+        synchronized (stream) {
+            if (stream.held() == 0 && !subscribed.contains(channel) && streams.remove(channel, stream)) {
+                stream.drop();
+            }
+        }
+    }
+
+    private boolean current(String channel, MemoryStream stream) {
+        return streams.get(channel) == stream;
     }
 
     @Override
