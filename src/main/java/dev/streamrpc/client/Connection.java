@@ -112,6 +112,7 @@ final class Connection implements Link.Events {
             if (state == State.CLOSED) {
                 return false;
             }
+            subscriptions.closing();
             setStateLocked(State.CLOSED);
             closing = link;
             link = null;
@@ -218,6 +219,9 @@ final class Connection implements Link.Events {
     public void ended(Link ended, String why) {
         synchronized (lock) {
             if (ended != link) {
+                if (state == State.CLOSED) {
+                    LOG.log(System.Logger.Level.DEBUG, "StreamRPC connection to " + settings.uri() + " closed (" + why + ")");
+                }
                 return;     // never installed, or the client was closed
             }
             link = null;

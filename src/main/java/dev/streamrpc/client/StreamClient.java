@@ -212,7 +212,10 @@ public final class StreamClient implements AutoCloseable {
 
     /**
      * Closes the connection for good: no reconnection; calls not yet answered complete with
-     * {@link ConnectionLost}. Handlers already queued still run. Calling it again does nothing.
+     * {@link ConnectionLost}. Handlers already queued still run, then state listeners hear
+     * {@link State#CLOSED}, the last thing handlers and listeners are told: messages read after
+     * this call (the server may still be sending until it answers the close) are dropped.
+     * Calling it again does nothing.
      */
     @Override
     public void close() {

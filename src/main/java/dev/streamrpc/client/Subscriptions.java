@@ -51,6 +51,13 @@ final class Subscriptions {
     private final Set<Subscription> joining = ConcurrentHashMap.newKeySet();
     private final HandlerQueue handlers;
     private final Wire wire;
+    /**
+     * Set by a task queued when the client closes, ahead of the CLOSED state: messages queued
+     * after it (read while the close frame was answered) are dropped, so CLOSED is the last
+     * thing listeners and handlers hear. Read and written only by tasks of the handler queue,
+     * which runs them one at a time.
+     */
+    private boolean closed;
 
     Subscriptions(HandlerQueue handlers, Wire wire) {
         this.handlers = handlers;
@@ -60,6 +67,11 @@ final class Subscriptions {
     /** The payload of a first subscribe. */
     static Map<String, Object> subscribePayload(String channel, String pattern) {
         return Map.of("channel", channel, "event", pattern, "position", true);
+    }
+
+    /** The client is closing: what is queued from now on is not handed to the application. */
+    void closing() {
+        handlers.execute(() -> closed = true);
     }
 
     /** A first subscribe is about to be sent: until its reply, its pattern counts as held (see {@link #removed}). */
@@ -238,7 +250,9 @@ final class Subscriptions {
         }
         handlers.execute(() -> {
             try {
-                targets.forEach(target -> HandlerQueue.isolated(() -> target.handle(message)));
+                if (!closed) {
+                    targets.forEach(target -> HandlerQueue.isolated(() -> target.handle(message)));
+                }
             } finally {
                 read.run();
             }
@@ -246,7 +260,11 @@ final class Subscriptions {
     }
 
     private void tellLost(List<Subscription> subscriptions, String reason) {
-        subscriptions.forEach(subscription -> handlers.execute(() -> subscription.lost(reason)));
+        subscriptions.forEach(subscription -> handlers.execute(() -> {
+            if (!closed) {
+                subscription.lost(reason);
+            }
+        }));
     }
 
     /** One channel: its subscriptions and its position. Fields other than {@code members} are guarded by the route. */

@@ -12,6 +12,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@link StreamClient#close()} with handlers still queued: they all run, in order, then the
- * state listeners hear {@link State#CLOSED}, whichever executor runs them.
+ * state listeners hear {@link State#CLOSED}, whichever executor runs them; nothing comes after.
  */
 class ClientCloseIT {
 
@@ -46,6 +50,63 @@ class ClientCloseIT {
             assertThat(log).containsExactlyElementsOf(expected());
         } finally {
             executor.shutdownNow();
+        }
+    }
+
+    /**
+     * Messages the client reads after {@code close()}, while the server answers the close frame,
+     * are not handed to handlers after CLOSED. The handler is held until the client has read
+     * its inbound limit of 256 messages, so the other 144 are still on the way at the close and
+     * are read only as the held handlers return. The end of that link is the marker: the client
+     * logs it (at DEBUG, through java.util.logging here) once the server has answered the close
+     * and everything before the answer has been read.
+     */
+    @Test
+    void messagesReadWhileTheCloseIsAnsweredAreNotHandledAfterClosed() {
+        CountDownLatch ended = new CountDownLatch(1);
+        Handler closedRecord = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getMessage().contains(" closed (")) {
+                    ended.countDown();
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger connectionLog = Logger.getLogger(Connection.class.getName());
+        Level level = connectionLog.getLevel();
+        connectionLog.setLevel(Level.FINE);
+        connectionLog.addHandler(closedRecord);
+        ExecutorService executor = Executors.newFixedThreadPool(2);
+        CountDownLatch held = new CountDownLatch(1);
+        List<Object> log = new CopyOnWriteArrayList<>();
+        try (StreamClient client = StreamClient.builder(SERVER.uri()).executor(executor).connect();
+             StreamClient publisher = StreamClient.connect(SERVER.uri())) {
+            client.onStateChange(log::add);
+            client.subscribe("closing-late", message -> {
+                SlowHandlerIT.waitFor(held);
+                log.add(message.data().asJsonObject().getInt("n"));
+            }).join();
+            SlowHandlerIT.publishAll(publisher, "closing-late", 400, 10);
+            await().until(() -> client.queuedCallbacks() >= 256);
+
+            client.close();
+            held.countDown();
+
+            await().until(() -> ended.getCount() == 0 && client.queuedCallbacks() == 0);
+            assertThat(log).endsWith(State.CLOSED);
+            assertThat(log.subList(0, log.size() - 1)).isEqualTo(IntStream.range(0, log.size() - 1).boxed().toList());
+        } finally {
+            executor.shutdownNow();
+            connectionLog.removeHandler(closedRecord);
+            connectionLog.setLevel(level);
         }
     }
 
