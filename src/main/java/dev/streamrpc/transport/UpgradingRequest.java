@@ -19,6 +19,13 @@ import java.security.Principal;
  * {@link #upgraded()} this wrapper delegates to a small copy of what those calls read, and
  * the exchange can be collected. Anything else asked of it then fails with
  * {@link IllegalStateException}: the HTTP request is over.
+ *
+ * <p>So whatever needs the HTTP request reads it during the handshake: a
+ * {@code HandshakeRequest} kept past {@code modifyHandshake} would fail on
+ * {@code getHttpSession()} or {@code isUserInRole()} later. Nothing here keeps one:
+ * {@link StreamConfigurator} copies the principal into the session's properties. Only
+ * handshakes on {@code /stream} are wrapped (see {@link ServletSetup}); other endpoints of the
+ * same web application are untouched.
  */
 final class UpgradingRequest extends HttpServletRequestWrapper {
 
