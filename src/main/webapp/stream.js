@@ -198,20 +198,25 @@ class Recovery {
     return null;
   }
 
-  /** What to deliver once every reply is in: in offset order, each offset once. Moves the route's position on. */
+  /**
+   * What to deliver once every reply is in, messages and held gaps (`{ gap }`), in offset
+   * order, each offset once. Starts from `since`, not from the route's offset: nothing else
+   * moves it meanwhile. Moves the route's position on.
+   */
   finish(route) {
     if (!this.positioned) {
       route.epoch = null;        // a version 1 server: no offsets from now on
       return this.held;
     }
-    const sameEpoch = !this.position || this.position.epoch === route.epoch;
+    const sameEpoch = !this.position || this.position.epoch === this.since.epoch;
     if (this.position) route.epoch = this.position.epoch;
-    let last = sameEpoch ? route.offset : 0;
+    let last = sameEpoch ? this.since.offset : 0;
     const ready = [];
-    for (const message of this.held.sort((a, b) => a.offset - b.offset)) {
-      if (message.offset > last) {
-        ready.push(message);
-        last = message.offset;
+    for (const entry of this.held.sort((a, b) => a.offset - b.offset)) {
+      const through = entry.gap ? entry.gap.to : entry.offset;
+      if (through > last) {
+        ready.push(entry);
+        last = through;
       }
     }
     route.offset = Math.max(last, this.position ? this.position.offset : 0);
@@ -227,7 +232,8 @@ class StreamClient extends EventTarget {
     this.state = "connecting";   // connecting | open | reconnecting | closed
     this.nextId = 1;
     this.pending = new Map();    // id -> { resolve, reject, timer }
-    this.queue = [];             // frames waiting for a connection
+    this.queue = [];             // calls waiting for a connection
+    this.joining = new Map();    // key of channel and pattern -> subscribes of it awaiting their reply
     this.channels = new Map();   // channel -> Route
     this.attempt = 0;
     this.closedByUser = false;
@@ -255,8 +261,11 @@ class StreamClient extends EventTarget {
     this.attempt = 0;
     // Restore every active subscription before anything queued goes out.
     const restore = [...this.channels.values()].flatMap((route) => this.restore(ws, route));
-    const waiting = this.queue.splice(0);
-    waiting.forEach((frame) => ws.send(frame));
+    // Queued calls count as sent once flushed: their replies may now come.
+    for (const call of this.queue.splice(0)) {
+      call.sent = true;
+      ws.send(call.frame);
+    }
     this.emit("open", { url: this.url });
     await Promise.all(restore);
   }
@@ -285,7 +294,10 @@ class StreamClient extends EventTarget {
     if (lost) this.tellLost([...route.subs].filter((sub) => sub.pattern === pattern), { reason: lost });
     if (!recovery || --recovery.awaiting > 0) return;
     route.recovery = null;
-    for (const message of recovery.finish(route)) this.dispatch(route, message);
+    for (const entry of recovery.finish(route)) {
+      if (entry.gap) this.tellLost([...route.subs], { reason: "gap", ...entry.gap });
+      else this.dispatch(route, entry);
+    }
   }
 
   dropped(ws, event) {
@@ -301,6 +313,7 @@ class StreamClient extends EventTarget {
     }
     this.state = "reconnecting";
     this.emit("close", detail);
+    if (this.closedByUser) return;     // a listener closed the client: close() has finished the job
     // Calls already sent have no reply coming: fail them rather than wait for a timeout.
     for (const [id, call] of this.pending) {
       if (call.sent) {
@@ -314,7 +327,7 @@ class StreamClient extends EventTarget {
     const delay = Math.round(ceiling / 2 + Math.random() * ceiling / 2);   // jitter: half to all of it
     this.attempt++;
     this.emit("reconnecting", { attempt: this.attempt, delay });
-    this.retry = setTimeout(() => this.open(), delay);
+    if (!this.closedByUser) this.retry = setTimeout(() => this.open(), delay);
   }
 
   received(text) {
@@ -324,6 +337,7 @@ class StreamClient extends EventTarget {
     } catch {
       return;
     }
+    if (message === null || typeof message !== "object" || Array.isArray(message)) return;
     if ("channel" in message && !("id" in message) && !("method" in message)) {
       if (message.gap && typeof message.gap === "object") this.gap(message.channel, message.gap);
       else this.deliver(message);
@@ -333,7 +347,7 @@ class StreamClient extends EventTarget {
     if (!call) return;
     this.pending.delete(message.id);
     clearTimeout(call.timer);
-    if ("error" in message) call.reject(new RpcError(message.error.message, message.error.errors));
+    if ("error" in message) call.reject(new RpcError(message.error?.message ?? "Malformed error reply", message.error?.errors));
     else call.resolve(message.response);
   }
 
@@ -368,6 +382,9 @@ class StreamClient extends EventTarget {
       route.epoch = epoch;
       route.offset = 0;
       this.tellLost([...route.subs], { reason: "epoch", from, epoch });
+    } else if (route.recovery && typeof from === "number" && typeof to === "number") {
+      // Told in its place among what the recovery brings back, once the channel's replies are in.
+      route.recovery.held.push({ gap: { from, to }, offset: from });
     } else {
       if (typeof to === "number") route.offset = Math.max(route.offset, to);
       this.tellLost([...route.subs], { reason: "gap", from, to });
@@ -402,20 +419,16 @@ class StreamClient extends EventTarget {
           return;
         }
       }
-      const call = { resolve, reject, sent: connected || restoring };
+      const call = { resolve, reject, frame, sent: connected || restoring };
       call.timer = setTimeout(() => {
         this.pending.delete(id);
-        const waiting = this.queue.indexOf(frame);
+        const waiting = this.queue.indexOf(call);
         if (waiting >= 0) this.queue.splice(waiting, 1);
         reject(new RpcError("Timed out"));
       }, timeout ?? this.options.timeout);
       this.pending.set(id, call);
       if (call.sent) this.ws.send(frame);
-      else {
-        this.queue.push(frame);
-        // Queued calls count as sent once the connection opens and flushes them.
-        this.addEventListener("open", () => { call.sent = true; }, { once: true });
-      }
+      else this.queue.push(call);
     });
   }
 
@@ -427,7 +440,17 @@ class StreamClient extends EventTarget {
     if (typeof eventPattern === "function") [eventPattern, handler] = ["*", eventPattern];
     const matcher = globToRegExp(eventPattern);
     if (!matcher) throw new RpcError("Invalid RPC parameters", { event: "Invalid event pattern" });
-    const response = await this.rpc("subscribe", { channel, event: eventPattern, position: true });
+    // Until its reply, the pattern counts as held: the server may have taken this subscribe
+    // as one it already had, and an unsubscribe of the other meanwhile would remove it.
+    const key = JSON.stringify([channel, eventPattern]);
+    this.joining.set(key, (this.joining.get(key) ?? 0) + 1);
+    let response;
+    try {
+      response = await this.rpc("subscribe", { channel, event: eventPattern, position: true });
+    } finally {
+      if (this.joining.get(key) === 1) this.joining.delete(key);
+      else this.joining.set(key, this.joining.get(key) - 1);
+    }
     // No message can come between the reply and here: this runs before the next frame is read.
     const route = this.channels.get(channel) ?? new Route(channel);
     this.channels.set(channel, route);
@@ -442,7 +465,7 @@ class StreamClient extends EventTarget {
     const route = this.channels.get(sub.channel);
     if (!route || !route.subs.delete(sub)) return;
     if (route.subs.size === 0) this.channels.delete(sub.channel);
-    const stillWanted = [...route.subs].some((other) => other.key === sub.key);
+    const stillWanted = this.joining.has(sub.key) || [...route.subs].some((other) => other.key === sub.key);
     if (!stillWanted && this.state === "open") {
       await this.rpc("unsubscribe", { channel: sub.channel, event: sub.pattern }).catch(() => undefined);
     }

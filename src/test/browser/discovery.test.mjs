@@ -1,6 +1,6 @@
 // The discovery documents checked by the reference tools (the AsyncAPI parser, the OpenRPC
 // meta-schema), and the console's method picker, examples and API view, against the server jar.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Parser, DiagnosticSeverity } from "@asyncapi/parser";
@@ -8,24 +8,12 @@ import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import openRpcMetaSchema from "@open-rpc/meta-schema";
 import jsonSchemaMetaSchema from "@json-schema-tools/meta-schema";
-import { SHOTS, ServerJar, freePort, launchChromium, openConsole } from "./harness.mjs";
+import { SHOTS, openConsole, serverAndBrowser } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = new ServerJar(await freePort());
-  await server.start();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server.stop();
-});
+const started = serverAndBrowser();
 
 async function get(path) {
-  const response = await fetch(server.base + path);
+  const response = await fetch(started.server.base + path);
   assert.equal(response.status, 200);
   assert.match(response.headers.get("content-type"), /^application\/json/);
   return response.text();
@@ -33,7 +21,7 @@ async function get(path) {
 
 /** rpc.discover's result, asked over the WebSocket by stream.js in a page. */
 async function discover() {
-  const page = await openConsole(browser, server);
+  const page = await openConsole(started.browser, started.server);
   const result = await page.evaluate(() => window.streamClient.rpc("rpc.discover", {}));
   await page.close();
   return result;
@@ -69,7 +57,7 @@ test("rpc.discover's result validates against the OpenRPC meta-schema and is /op
 });
 
 test("the console's method picker lists the methods and every example payload is accepted", async () => {
-  const page = await openConsole(browser, server);
+  const page = await openConsole(started.browser, started.server);
   await page.waitForFunction(() => document.body.dataset.discovered === "true");
   const names = await page.$$eval("#rpc-pick option", (options) => options.map((o) => o.value).filter(Boolean));
   assert.deepEqual(names, ["echo", "publish", "rpc.discover", "server_info", "subscribe", "unsubscribe"]);
@@ -94,7 +82,7 @@ test("the console's method picker lists the methods and every example payload is
 });
 
 test("the console documents the methods and the declared channels", async () => {
-  const page = await openConsole(browser, server);
+  const page = await openConsole(started.browser, started.server);
   await page.waitForFunction(() => document.body.dataset.discovered === "true");
   const subscribe = page.locator('#doc-methods details[data-method="subscribe"]');
   await subscribe.locator("summary").click();

@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { before, after } from "node:test";
 
 export const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../..");
 export const SHOTS = join(ROOT, "target/screenshots");
@@ -82,4 +83,22 @@ export async function openConsole(browser, server, route) {
   await page.goto(server.base);
   await page.waitForFunction(() => document.getElementById("state").dataset.state === "open");
   return page;
+}
+
+/**
+ * For a test file with one server and one browser: starts the server jar and Chromium before
+ * its tests and stops them after. Returns their holder, filled in once they have started.
+ */
+export function serverAndBrowser() {
+  const started = { server: null, browser: null };
+  before(async () => {
+    started.server = new ServerJar(await freePort());
+    await started.server.start();
+    started.browser = await launchChromium();
+  });
+  after(async () => {
+    await started.browser?.close();
+    await started.server?.stop();
+  });
+  return started;
 }

@@ -183,6 +183,49 @@ test("gap messages from the server reach the lost listeners, in order with the m
   await Promise.all([reader.close(), writer.close()]);
 });
 
+test("a gap the server sends while the page resumes is told after what the resume recovered, and takes nothing from it", async () => {
+  // Between the channel's first resubscribe reply and its last, the server reports offsets 11
+  // and 12 lost (put on the wire here, and those two messages withheld): the client must not
+  // let it move its position past what the replies are recovering.
+  let gapAfterFirstReply = null;
+  const withheld = new Set();
+  let resumeReplies = 0;
+  let resumed;
+  const bothReplies = new Promise((done) => { resumed = done; });
+  const reader = await openConsole(browser, server, (route) => {
+    const toServer = route.connectToServer();
+    toServer.onMessage((text) => {
+      const frame = JSON.parse(text);
+      if (frame.channel === "resumed" && withheld.has(frame.offset)) return;
+      route.send(text);
+      if (frame.response?.recovered === true) {
+        if (gapAfterFirstReply) route.send(gapAfterFirstReply);
+        gapAfterFirstReply = null;
+        if (++resumeReplies === 2) resumed();
+      }
+    });
+  });
+  const writer = await openConsole(browser, server);
+  await subscribe(reader, "resumed", "tick.odd", "tick.even");
+  await publish(writer, "resumed", 1, 3);
+  await showsN(reader, 3);
+
+  await cut(reader);
+  await publish(writer, "resumed", 4, 10);
+  gapAfterFirstReply = JSON.stringify({ channel: "resumed", gap: { from: 11, to: 12 } });
+  [11, 12].forEach((offset) => withheld.add(offset));
+  await reconnect(reader);
+  await bothReplies;     // published earlier, 11 and 12 could come back in a reply, not as messages
+  await publish(writer, "resumed", 11, 13);
+  await showsN(reader, 13);
+
+  assert.equal(gapAfterFirstReply, null, "the gap was not sent during the resume");
+  // One notice for each of the channel's two subscriptions.
+  assert.deepEqual(await shown(reader), [...numbers(1, 10).map((n) => ({ offset: n, n })),
+    { lost: "gap" }, { lost: "gap" }, { offset: 13, n: 13 }]);
+  await Promise.all([reader.close(), writer.close()]);
+});
+
 test("against a server that keeps no positions (version 1), subscriptions work without offsets", async () => {
   // A version 1 server, made from this one by removing what version 2 adds to subscribe
   // requests: it then answers and delivers exactly as version 1 did.
