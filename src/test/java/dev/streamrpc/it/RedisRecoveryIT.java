@@ -170,18 +170,20 @@ class RedisRecoveryIT {
             for (int i = 0; i < 5; i++) {
                 publisher.call("publish", "{\"channel\":\"restart\",\"data\":" + i + "}");
             }
+            // Received before the kill: a publication Redis had not yet written to server A's
+            // subscription when it died is lost with its data, and told as part of the gap instead.
+            for (int i = 0; i < 5; i++) {
+                assertThat(subscriber.next().getInt("offset")).isEqualTo(i + 1);
+            }
             redis.kill();
             redis.start();
             List<JsonObject> seen = untilAMarkerArrives(subscriber, publisher, "restart");
-            for (int i = 0; i < 5; i++) {
-                assertThat(seen.get(i).getInt("offset")).isEqualTo(i + 1);
-            }
-            JsonObject gap = seen.get(5).getJsonObject("gap");
+            JsonObject gap = seen.get(0).getJsonObject("gap");
             assertThat(gap.getInt("from")).isEqualTo(6);
             String newEpoch = gap.getString("epoch");
             assertThat(newEpoch).isNotEqualTo(epoch);
-            for (int i = 6; i < seen.size(); i++) {
-                assertThat(seen.get(i).getInt("offset")).as("the new epoch counts from 1").isEqualTo(i - 5);
+            for (int i = 1; i < seen.size(); i++) {
+                assertThat(seen.get(i).getInt("offset")).as("the new epoch counts from 1").isEqualTo(i);
             }
             JsonObject resumed = WsClient.connect(serverB.uri()).call("subscribe",
                     "{\"channel\":\"restart\",\"since\":{\"epoch\":\"" + epoch + "\",\"offset\":5}}").getJsonObject("response");
