@@ -26,7 +26,8 @@ import java.util.Set;
  * {@code --set} changes sizes by the names of {@link Sizes} ({@code --set messages=500,rates=10000:20000});
  * a run with {@code --only} or {@code --set} writes to target/bench-custom unless {@code --out} says otherwise.
  * {@code --baseline} adds, in every round, a StreamRPC started from another build's jar ("StreamRPC before"),
- * so that a change is measured against the code before it in the same run.
+ * so that a change is measured against the code before it in the same run; with {@code redis}, it also runs
+ * the storm through Redis on each build in alternating rounds.
  */
 public final class BenchRunner {
 
@@ -158,6 +159,9 @@ public final class BenchRunner {
             }
             if (options.scenarios().contains(Scenario.REDIS)) {
                 throughRedis(servers, load, report);
+                if (options.baseline() != null) {
+                    redisStormsAgainstBaseline(servers, load, report, options.baseline());
+                }
             }
             if (options.scenarios().contains(Scenario.HISTORY)) {
                 HistoryBench.run(servers, load, sizes, report.history);
@@ -250,9 +254,7 @@ public final class BenchRunner {
         Sizes sizes = report.sizes;
         String name = "StreamRPC+Redis";
         try (RedisServer redis = RedisServer.startWithPassword("bench")) {
-            Map<String, String> settings = new HashMap<>(Servers.STREAMRPC_SETTINGS);
-            settings.put("STREAM_BROKER", "redis");
-            settings.put("STREAM_REDIS_URI", redis.uri());
+            Map<String, String> settings = onRedis(redis);
             try (Servers.Running nodeA = servers.streamrpc(name, settings); Servers.Running nodeB = servers.streamrpc(name, settings)) {
                 Proc.awaitQuiet(nodeB.pid());
                 log("idle connections and subscribe storm through Redis");
@@ -269,6 +271,40 @@ public final class BenchRunner {
                 report.redis.add(logged(load.fanout(nodeA, nodeB, 1, sizes.subscribers(), sizes.redisMessages(), sizes.window(), 0)));
             }
         }
+    }
+
+    /**
+     * The storm through Redis, on this build and on the baseline's in alternating rounds, each a
+     * fresh node on a fresh redis-server: a change to the Redis path measured against the code
+     * before it in the same run (the figures above come from one node only).
+     */
+    private static void redisStormsAgainstBaseline(Servers servers, Load load, Report report, Path baseline) throws Exception {
+        Sizes sizes = report.sizes;
+        Map<String, Path> jars = new java.util.LinkedHashMap<>();
+        jars.put(BASELINE + "+Redis", baseline);
+        jars.put("StreamRPC+Redis", Path.of("target", "streamrpc-server.jar"));
+        for (int round = 1; round <= sizes.rounds(); round++) {
+            for (Map.Entry<String, Path> jar : jars.entrySet()) {
+                try (RedisServer redis = RedisServer.startWithPassword("bench")) {
+                    try (Servers.Running node = servers.streamrpc(jar.getKey(), jar.getValue(), onRedis(redis))) {
+                        Proc.awaitQuiet(node.pid());
+                        log("subscribe storm through Redis, round " + round + ", " + jar.getKey());
+                        report.redisStorms.add(logged(load.idle(node, round, sizes.idleConnections(), sizes.channelsEach())));
+                        Proc.awaitQuiet(node.pid());
+                        log("the same clients back through Redis, round " + round + ", " + jar.getKey());
+                        report.redisStormsAgain.add(logged(load.idle(node, round, sizes.idleConnections(), sizes.channelsEach())));
+                    }
+                }
+            }
+        }
+    }
+
+    /** StreamRPC's benchmark settings with the Redis broker on {@code redis}. */
+    private static Map<String, String> onRedis(RedisServer redis) {
+        Map<String, String> settings = new HashMap<>(Servers.STREAMRPC_SETTINGS);
+        settings.put("STREAM_BROKER", "redis");
+        settings.put("STREAM_REDIS_URI", redis.uri());
+        return settings;
     }
 
     static <T> T logged(T result) {

@@ -56,6 +56,9 @@ final class Report {
     final List<Load.Fanout> redis = new ArrayList<>();
     Load.Idle redisIdle;
     Load.Idle redisIdleAgain;
+    /** With a baseline: the storm through Redis on each build, a fresh node and redis-server a round. */
+    final List<Load.Idle> redisStorms = new ArrayList<>();
+    final List<Load.Idle> redisStormsAgain = new ArrayList<>();
     final HistoryFigures history = new HistoryFigures();
     final ClusterFigures cluster = new ClusterFigures();
     /** What each JVM chose by itself (collector, heap). */
@@ -327,10 +330,12 @@ final class Report {
         if (redisIdle != null) {
             idleRow(md, "idle + storm", redisIdle, true);
         }
+        redisStorms.forEach(i -> idleRow(md, "idle + storm", i, true));
         idleAgain.forEach(i -> idleRow(md, "the clients back, running server", i, false));
         if (redisIdleAgain != null) {
             idleRow(md, "the clients back, running server", redisIdleAgain, false);
         }
+        redisStormsAgain.forEach(i -> idleRow(md, "the clients back, running server", i, false));
     }
 
     /** The storm of one pass through Redis, against the echo rate in memory; the open rate only for a fresh server. */
@@ -383,6 +388,8 @@ final class Report {
         if (redisIdleAgain != null) {
             rows.add(redisIdleAgain);
         }
+        rows.addAll(redisStorms);
+        rows.addAll(redisStormsAgain);
         rows.forEach(row -> text.append(row).append('\n'));
         history.raw(text);
         cluster.raw(text);
