@@ -86,8 +86,10 @@ class ClusterBrokerContractIT extends BrokerContract {
         String[] names = channels.stream().map(ClusterBrokerContractIT::redisName).toArray(String[]::new);
         await().atMost(WAIT).until(() -> List.copyOf(master.commands().pubsubShardNumsub(names).values()).equals(List.of(1L, 1L)));
         channels.forEach(channel -> done(broker.publish(channel, "e", EncodedMessage.of(channel))));
-        await().atMost(WAIT).until(() -> seen.size() == 2);
-        assertThat(seen).extracting(Seen::text).containsExactlyInAnyOrderElementsOf(channels);
+        // Redis may count the subscriptions before Lettuce has handled their confirmations; the
+        // latest publication read back then may come a second time (the hub drops it by offset).
+        await().atMost(WAIT).until(() -> seen.stream().map(Seen::text).distinct().count() == 2);
+        assertThat(seen.stream().map(Seen::text).distinct()).containsExactlyInAnyOrderElementsOf(channels);
     }
 
     private static String redisName(String channel) {
