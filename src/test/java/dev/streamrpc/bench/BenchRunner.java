@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -280,20 +281,19 @@ public final class BenchRunner {
      */
     private static void redisStormsAgainstBaseline(Servers servers, Load load, Report report, Path baseline) throws Exception {
         Sizes sizes = report.sizes;
-        Map<String, Path> jars = new java.util.LinkedHashMap<>();
+        Map<String, Path> jars = new LinkedHashMap<>();
         jars.put(BASELINE + "+Redis", baseline);
         jars.put("StreamRPC+Redis", Path.of("target", "streamrpc-server.jar"));
         for (int round = 1; round <= sizes.rounds(); round++) {
             for (Map.Entry<String, Path> jar : jars.entrySet()) {
-                try (RedisServer redis = RedisServer.startWithPassword("bench")) {
-                    try (Servers.Running node = servers.streamrpc(jar.getKey(), jar.getValue(), onRedis(redis))) {
-                        Proc.awaitQuiet(node.pid());
-                        log("subscribe storm through Redis, round " + round + ", " + jar.getKey());
-                        report.redisStorms.add(logged(load.idle(node, round, sizes.idleConnections(), sizes.channelsEach())));
-                        Proc.awaitQuiet(node.pid());
-                        log("the same clients back through Redis, round " + round + ", " + jar.getKey());
-                        report.redisStormsAgain.add(logged(load.idle(node, round, sizes.idleConnections(), sizes.channelsEach())));
-                    }
+                try (RedisServer redis = RedisServer.startWithPassword("bench");
+                     Servers.Running node = servers.streamrpc(jar.getKey(), jar.getValue(), onRedis(redis))) {
+                    Proc.awaitQuiet(node.pid());
+                    log("subscribe storm through Redis, round " + round + ", " + jar.getKey());
+                    report.redisStorms.add(logged(load.idle(node, round, sizes.idleConnections(), sizes.channelsEach())));
+                    Proc.awaitQuiet(node.pid());
+                    log("the same clients back through Redis, round " + round + ", " + jar.getKey());
+                    report.redisStormsAgain.add(logged(load.idle(node, round, sizes.idleConnections(), sizes.channelsEach())));
                 }
             }
         }
