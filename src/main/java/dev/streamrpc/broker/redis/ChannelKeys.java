@@ -22,10 +22,6 @@ record ChannelKeys(byte[] pubsub, byte[] meta, byte[] history) {
         return name.startsWith(PREFIX) && name.endsWith("}") ? name.substring(PREFIX.length(), name.length() - 1) : null;
     }
 
-    byte[][] stream() {
-        return new byte[][] {meta, history};
-    }
-
     byte[][] all() {
         return new byte[][] {meta, history, pubsub};
     }

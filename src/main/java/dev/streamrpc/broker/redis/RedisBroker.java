@@ -20,9 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -31,7 +29,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Each StreamRPC channel is one Redis channel ({@code streamrpc:{NAME}}), subscribed with
  * SUBSCRIBE while it has local subscribers; event patterns are matched on each node, so Redis
- * sends a node only the channels it needs and never matches globs itself. A publication runs
+ * sends a node only the channels it needs and never matches globs itself. New channels are
+ * subscribed in batches ({@link SubscribeBatches}): one SUBSCRIBE and one state read for all
+ * that ask while the previous batch is sent, which is what a storm of resubscribing clients
+ * needs after a restart. A publication runs
  * one script ({@link RedisStreams}) that takes the stream's next offset, appends it to the
  * channel's history stream and PUBLISHes it, atomically: offset order is publish order on
  * every server, and the history is shared.
@@ -58,11 +59,12 @@ public final class RedisBroker implements Broker {
     private final RedisFanOut fanOut;
     private StatefulRedisConnection<byte[], byte[]> publisher;
     private StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
-    /** Channels whose SUBSCRIBE we sent and Redis has not confirmed yet. */
-    private final Set<String> subscribing = ConcurrentHashMap.newKeySet();
+    private final Duration timeout;
+    private SubscribeBatches subscriptions;
 
     public RedisBroker(String uri, Duration timeout, PendingBytes pending, int historySize, Duration historyTtl) {
         this.uri = RedisURI.create(uri);
+        this.timeout = timeout;
         this.fanOut = new RedisFanOut(pending, new RedisStreams(historySize, historyTtl, "PUBLISH"));
         this.resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
@@ -85,6 +87,8 @@ public final class RedisBroker implements Broker {
             close(); // Lettuce's threads would outlive a failed start
             throw new IllegalStateException("Cannot connect to Redis at " + redacted() + ": " + e.getMessage(), e);
         }
+        subscriptions = new SubscribeBatches(fanOut.executor(), timeout, subscriber.async(),
+                channels -> fanOut.states(publisher.async(), channels));
         subscriber.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(byte[] channel, byte[] message) {
@@ -95,7 +99,7 @@ public final class RedisBroker implements Broker {
             public void subscribed(byte[] redisChannel, long count) {
                 String channel = ChannelKeys.channelOf(redisChannel);
                 // Not one of ours: Lettuce subscribed it again after a reconnect.
-                if (channel != null && !subscribing.remove(channel)) {
+                if (channel != null && !subscriptions.confirmed(channel)) {
                     fanOut.replayLatest(callback, publisher.async(), channel);
                 }
             }
@@ -111,18 +115,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<StreamState> subscribe(String channel) {
-        return fanOut.subscription(() -> subscribe(ChannelKeys.of(channel).pubsub(), channel)
-                .thenCompose(ok -> fanOut.state(publisher.async(), channel)), "Redis did not confirm SUBSCRIBE or the stream's state");
-    }
-
-    /** Our own SUBSCRIBE: its confirmation is not taken for Lettuce's resubscribing after a reconnect. */
-    private CompletionStage<Void> subscribe(byte[] redisChannel, String channel) {
-        subscribing.add(channel);
-        return subscriber.async().subscribe(redisChannel).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                subscribing.remove(channel);
-            }
-        });
+        return fanOut.subscription(() -> subscriptions.subscribe(channel), "Redis did not confirm SUBSCRIBE or the stream's state");
     }
 
     @Override

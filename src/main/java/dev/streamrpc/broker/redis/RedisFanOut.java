@@ -12,6 +12,7 @@ import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -139,6 +140,11 @@ final class RedisFanOut implements AutoCloseable {
      */
     CompletionStage<StreamState> state(RedisScriptingAsyncCommands<byte[], byte[]> commands, String channel) {
         return streams.history(commands, channel, 0, 0).thenApply(History::state);
+    }
+
+    /** Reads the states of several channels' streams in one script (their keys must be on one Redis). */
+    CompletionStage<List<StreamState>> states(RedisScriptingAsyncCommands<byte[], byte[]> commands, List<String> channels) {
+        return streams.states(commands, channels);
     }
 
     /** Reads the history; the stage completes on the inbound thread. */

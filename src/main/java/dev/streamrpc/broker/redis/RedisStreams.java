@@ -44,20 +44,49 @@ final class RedisStreams {
     }
 
     CompletionStage<History> history(RedisScriptingAsyncCommands<byte[], byte[]> commands, String channel, long after, int limit) {
-        CompletionStage<List<Object>> reply = HISTORY.run(commands, ChannelKeys.of(channel).stream(),
-                newEpoch(), RedisScript.utf8(Long.toString(after)), RedisScript.utf8(Integer.toString(limit)), ttl);
-        return reply.thenApply(RedisStreams::history);
+        return read(commands, List.of(channel), after, limit).thenApply(RedisStreams::history);
+    }
+
+    /** The states of several channels' streams, in their order, read by one script: all their keys must be in one Redis (or one slot). */
+    CompletionStage<List<StreamState>> states(RedisScriptingAsyncCommands<byte[], byte[]> commands, List<String> channels) {
+        return read(commands, channels, 0, 0).thenApply(reply -> {
+            List<StreamState> states = new ArrayList<>(channels.size());
+            for (int i = 0; i < channels.size(); i++) {
+                states.add(state(reply, i));
+            }
+            return states;
+        });
+    }
+
+    private CompletionStage<List<Object>> read(RedisScriptingAsyncCommands<byte[], byte[]> commands, List<String> channels,
+                                               long after, int limit) {
+        byte[][] keys = new byte[channels.size() * 2][];
+        byte[][] arguments = new byte[3 + channels.size()][];
+        arguments[0] = RedisScript.utf8(Long.toString(after));
+        arguments[1] = RedisScript.utf8(Integer.toString(limit));
+        arguments[2] = ttl;
+        for (int i = 0; i < channels.size(); i++) {
+            ChannelKeys names = ChannelKeys.of(channels.get(i));
+            keys[i * 2] = names.meta();
+            keys[i * 2 + 1] = names.history();
+            arguments[3 + i] = newEpoch();
+        }
+        return HISTORY.run(commands, keys, arguments);
     }
 
     private static History history(List<Object> reply) {
-        String epoch = text(reply.get(0));
-        StreamState state = new StreamState(epoch, Long.parseLong(text(reply.get(1))));
+        StreamState state = state(reply, 0);
         List<Publication> held = new ArrayList<>((reply.size() - 2) / 3);
         for (int i = 2; i + 2 < reply.size(); i += 3) {
-            held.add(new Publication(epoch, Long.parseLong(text(reply.get(i))), text(reply.get(i + 1)),
+            held.add(new Publication(state.epoch(), Long.parseLong(text(reply.get(i))), text(reply.get(i + 1)),
                     EncodedMessage.ofUtf8((byte[]) reply.get(i + 2))));
         }
         return new History(state, held);
+    }
+
+    /** The {@code stream}th state of a reply. */
+    private static StreamState state(List<Object> reply, int stream) {
+        return new StreamState(text(reply.get(stream * 2)), Long.parseLong(text(reply.get(stream * 2 + 1))));
     }
 
     private static String text(Object bytes) {

@@ -1,26 +1,35 @@
--- A channel's stream state, and the publications it holds after an offset that are younger
--- than the TTL. A stream with no epoch (never published, expired, or flushed) gets one now,
--- so that every server reports the same epoch for it until it is lost again.
--- KEYS: meta hash, history stream
--- ARGV: epoch to use if the stream has none, offset after which to read, most entries (0: none), TTL in ms
+-- The state of one or more channels' streams, and the publications the first one holds after
+-- an offset that are younger than the TTL. A stream with no epoch (never published, expired,
+-- or flushed) gets one now, so that every server reports the same epoch for it until it is
+-- lost again. Reading many streams in one call is how a subscribe storm reads their states:
+-- one script (and one failover check) for a batch of new channels instead of one per channel.
+-- KEYS: meta hash and history stream of each stream, in pairs
+-- ARGV: offset after which to read, most entries (0: none), TTL in ms, then for each stream
+--       the epoch to use if it has none
+-- Returns: epoch and offset of each stream, then offset, event and frame of each entry read.
 -- The same failover check as the publish script's.
 local info = redis.call('INFO', 'replication')
 local replid = string.match(info, 'master_replid:(%w+)')
-local epoch = redis.call('HGET', KEYS[1], 'epoch')
-local writer = redis.call('HGET', KEYS[1], 'replid')
-if not epoch or writer == string.match(info, 'master_replid2:(%w+)') then
-  epoch = ARGV[1]
-  redis.call('DEL', KEYS[1], KEYS[2])
-  redis.call('HSET', KEYS[1], 'epoch', epoch, 'replid', replid)
-  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+local replid2 = string.match(info, 'master_replid2:(%w+)')
+local result = {}
+for stream = 1, #KEYS / 2 do
+  local meta, history = KEYS[stream * 2 - 1], KEYS[stream * 2]
+  local epoch = redis.call('HGET', meta, 'epoch')
+  local writer = redis.call('HGET', meta, 'replid')
+  if not epoch or writer == replid2 then
+    epoch = ARGV[3 + stream]
+    redis.call('DEL', meta, history)
+    redis.call('HSET', meta, 'epoch', epoch, 'replid', replid)
+    redis.call('PEXPIRE', meta, ARGV[3])
+  end
+  table.insert(result, epoch)
+  table.insert(result, redis.call('HGET', meta, 'offset') or '0')
 end
-local offset = redis.call('HGET', KEYS[1], 'offset') or '0'
-local result = {epoch, offset}
-local limit = tonumber(ARGV[3])
+local limit = tonumber(ARGV[2])
 if limit > 0 then
   local now = redis.call('TIME')
-  local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[4])
-  local entries = redis.call('XRANGE', KEYS[2], string.format('%d', tonumber(ARGV[2]) + 1) .. '-0', '+', 'COUNT', limit)
+  local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[3])
+  local entries = redis.call('XRANGE', KEYS[2], string.format('%d', tonumber(ARGV[1]) + 1) .. '-0', '+', 'COUNT', limit)
   for _, entry in ipairs(entries) do
     local fields = {}
     for i = 1, #entry[2], 2 do

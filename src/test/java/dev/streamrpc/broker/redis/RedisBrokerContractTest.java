@@ -15,9 +15,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -150,5 +154,40 @@ class RedisBrokerContractTest extends BrokerContract {
         done(broker.publish(channel, "e", EncodedMessage.of("2")));
         assertThat(done(broker.history(channel, 0, 10)).publications()).extracting(Publication::offset, Publication::epoch)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, after.epoch()));
+    }
+
+    @Test
+    void channelsSubscribedTogetherShareSubscribeCommandsAndEachGetsItsOwnStreamsState() throws Exception {
+        List<String> channels = new ArrayList<>();
+        List<CompletableFuture<StreamState>> subscribed = new ArrayList<>();
+        try (RedisBroker other = another()) {
+            for (int i = 0; i < 400; i++) {
+                channels.add(unique("batch-" + i));
+                for (int published = 0; published < i % 5; published++) {
+                    done(other.publish(channels.get(i), "e", EncodedMessage.of(Integer.toString(published))));
+                }
+            }
+            long subscribesBefore = subscribeCommands();
+            channels.forEach(channel -> subscribed.add(broker.subscribe(channel).toCompletableFuture()));
+            for (int i = 0; i < channels.size(); i++) {
+                StreamState state = done(subscribed.get(i));
+                assertThat(state.offset()).as(channels.get(i)).isEqualTo(i % 5);
+                assertThat(state).as(channels.get(i)).isEqualTo(done(other.history(channels.get(i), 0, 0)).state());
+            }
+            assertThat(subscribeCommands() - subscribesBefore).as("SUBSCRIBE commands for 400 channels").isLessThan(400);
+            done(other.publish(channels.get(399), "after", EncodedMessage.of("last")));
+        }
+        await().atMost(WAIT).until(() -> !positions.isEmpty());
+        assertThat(positions).extracting(Publication::offset).containsExactly(5L);
+    }
+
+    /** How many SUBSCRIBE commands Redis has run since it started. */
+    private static long subscribeCommands() {
+        try (io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+             var connection = client.connect()) {
+            String stats = connection.sync().info("commandstats");
+            Matcher calls = Pattern.compile("cmdstat_subscribe:calls=(\\d+)").matcher(stats);
+            return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+        }
     }
 }
