@@ -1,0 +1,128 @@
+package dev.streamrpc.broker.redis;
+
+import dev.streamrpc.broker.StreamState;
+import dev.streamrpc.testing.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A batch's SUBSCRIBE sent to a real redis-server, where the test decides which of Redis's
+ * per-channel confirmations reach the batches: a confirmation that never comes (the connection
+ * broke between two of them) must fail the whole batch as a command timeout, and leave none of
+ * its channels waiting, so that Lettuce's own resubscribing later is not taken for ours.
+ */
+class SubscribeBatchesTest {
+
+    private static final Duration TIMEOUT = Duration.ofMillis(300);
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static RedisServer redis;
+
+    private RedisClient client;
+    private StatefulRedisPubSubConnection<byte[], byte[]> connection;
+    /** The channels whose confirmations the test keeps from the batches. */
+    private final Set<String> lost = ConcurrentHashMap.newKeySet();
+    /** The sender's tasks, run when the test says: what is queued before then goes in one batch. */
+    private final Queue<Runnable> sends = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger stateReads = new AtomicInteger();
+    private SubscribeBatches batches;
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        redis = RedisServer.startWithPassword("s3cret");
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        redis.close();
+    }
+
+    @BeforeEach
+    void connect() {
+        client = RedisClient.create(redis.uri());
+        connection = client.connectPubSub(ByteArrayCodec.INSTANCE);
+        batches = new SubscribeBatches(sends::add, TIMEOUT, connection.async(), this::states);
+        connection.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void subscribed(byte[] redisChannel, long count) {
+                String channel = ChannelKeys.channelOf(redisChannel);
+                if (!lost.contains(channel)) {
+                    batches.confirmed(channel);
+                }
+            }
+        });
+    }
+
+    @AfterEach
+    void disconnect() {
+        connection.close();
+        client.shutdown();
+    }
+
+    /** Every channel's stream is new: what matters here is whether and when states are read. */
+    private CompletionStage<List<StreamState>> states(List<String> channels) {
+        stateReads.incrementAndGet();
+        return CompletableFuture.completedFuture(channels.stream().map(any -> new StreamState("epoch", 0)).toList());
+    }
+
+    private List<CompletableFuture<StreamState>> subscribeTogether(String... channels) {
+        List<CompletableFuture<StreamState>> results = Stream.of(channels)
+                .map(channel -> batches.subscribe(channel).toCompletableFuture()).toList();
+        for (Runnable send; (send = sends.poll()) != null; ) {
+            send.run();
+        }
+        return results;
+    }
+
+    @Test
+    void aBatchWhollyConfirmedReadsItsStatesOnce() {
+        List<CompletableFuture<StreamState>> results = subscribeTogether("one", "two", "three");
+        await().atMost(WAIT).until(() -> results.stream().allMatch(CompletableFuture::isDone));
+        assertThat(results).allSatisfy(result -> assertThat(result).isCompletedWithValue(new StreamState("epoch", 0)));
+        assertThat(stateReads).hasValue(1);
+    }
+
+    @Test
+    void aConfirmationThatNeverComesFailsTheWholeBatchAsATimeoutAndForgetsItsChannels() {
+        lost.add("missing");
+        List<CompletableFuture<StreamState>> results = subscribeTogether("here", "missing", "also.here");
+        await().atMost(WAIT).until(() -> results.stream().allMatch(CompletableFuture::isDone));
+        assertThat(results).allSatisfy(result -> assertThat(result)
+                .failsWithin(Duration.ZERO).withThrowableThat().havingCause().isInstanceOf(RedisCommandTimeoutException.class));
+        assertThat(stateReads).as("no state read for a batch Redis did not wholly confirm").hasValue(0);
+        assertThat(batches.confirmed("missing"))
+                .as("a confirmation after the batch failed is not taken for ours (it is Lettuce resubscribing)").isFalse();
+    }
+
+    @Test
+    void aSubscribeRedisRefusesFailsTheWholeBatchWithItsOwnReason() {
+        connection.close();
+        List<CompletableFuture<StreamState>> results = subscribeTogether("first", "second");
+        await().atMost(WAIT).until(() -> results.stream().allMatch(CompletableFuture::isDone));
+        assertThat(results).allSatisfy(result -> assertThat(result)
+                .failsWithin(Duration.ZERO).withThrowableThat().havingCause().isNotInstanceOf(RedisCommandTimeoutException.class));
+        assertThat(batches.confirmed("first")).isFalse();
+        assertThat(stateReads).hasValue(0);
+    }
+}
