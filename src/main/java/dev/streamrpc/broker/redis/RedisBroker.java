@@ -65,7 +65,7 @@ public final class RedisBroker implements Broker {
     public RedisBroker(String uri, Duration timeout, PendingBytes pending, int historySize, Duration historyTtl) {
         this.uri = RedisURI.create(uri);
         this.timeout = timeout;
-        this.fanOut = new RedisFanOut(pending, new RedisStreams(historySize, historyTtl, "PUBLISH"));
+        this.fanOut = new RedisFanOut(pending, new RedisStreams(historySize, historyTtl, "PUBLISH"), SubscribeBatches.IN_FLIGHT);
         this.resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
                 .build();

@@ -104,7 +104,7 @@ public final class RedisClusterBroker implements Broker {
                               Duration historyTtl) {
         this.seeds = Arrays.stream(seeds.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(RedisURI::create).toList();
         this.refresh = refresh;
-        this.fanOut = new RedisFanOut(pending, new RedisStreams(historySize, historyTtl, "SPUBLISH"));
+        this.fanOut = new RedisFanOut(pending, new RedisStreams(historySize, historyTtl, "SPUBLISH"), RedisFanOut.SUBSCRIPTIONS_IN_FLIGHT);
         this.resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();

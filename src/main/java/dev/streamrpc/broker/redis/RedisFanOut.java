@@ -34,11 +34,12 @@ final class RedisFanOut implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisFanOut.class);
     /**
-     * Subscription changes waiting for Redis at once (a SUBSCRIBE with its read of the stream's
-     * state, or an UNSUBSCRIBE); the rest wait their turn. Enough to keep a pipeline to Redis
-     * full, few enough that each is answered well within the broker's timeout on a busy server.
+     * Subscription changes waiting for Redis at once when each is a command of its own (an
+     * SSUBSCRIBE with its read of the stream's state, or an UNSUBSCRIBE); the rest wait their
+     * turn. Enough to keep a pipeline to Redis full, few enough that each is answered well
+     * within the broker's timeout on a busy server.
      */
-    private static final int SUBSCRIPTIONS_IN_FLIGHT = 128;
+    static final int SUBSCRIPTIONS_IN_FLIGHT = 128;
 
     private final PendingBytes pending;
     private final RedisStreams streams;
@@ -52,10 +53,11 @@ final class RedisFanOut implements AutoCloseable {
         return fanOut;
     });
 
-    RedisFanOut(PendingBytes pending, RedisStreams streams) {
+    /** @param subscriptionsInFlight subscription changes let wait for Redis at once, the rest queued */
+    RedisFanOut(PendingBytes pending, RedisStreams streams, int subscriptionsInFlight) {
         this.pending = pending;
         this.streams = streams;
-        this.subscriptions = new InFlightLimit(SUBSCRIPTIONS_IN_FLIGHT, System::nanoTime, thread);
+        this.subscriptions = new InFlightLimit(subscriptionsInFlight, System::nanoTime, thread);
     }
 
     /** Runs on Lettuce's event loop: charge, hand over, return. */
@@ -154,8 +156,8 @@ final class RedisFanOut implements AutoCloseable {
 
     /**
      * Subscribes a channel ({@code command}: SUBSCRIBE or SSUBSCRIBE and then the stream's
-     * state), with at most {@value #SUBSCRIPTIONS_IN_FLIGHT} subscription changes waiting for
-     * Redis at once; refused while still queued if Redis falls silent. Completes on the inbound
+     * state), with at most the broker's number of subscription changes waiting for Redis at
+     * once; refused while still queued if Redis falls silent. Completes on the inbound
      * thread, a failure as {@link CannotSubscribe}.
      */
     <T> CompletionStage<T> subscription(Supplier<CompletionStage<T>> command, String refusal) {

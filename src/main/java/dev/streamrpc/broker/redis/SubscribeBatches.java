@@ -39,8 +39,15 @@ final class SubscribeBatches {
     private record Waiting(String channel, CompletableFuture<StreamState> result) {
     }
 
-    /** Channels in one SUBSCRIBE at most: the broker lets no more than this wait for Redis anyway. */
+    /** Channels in one SUBSCRIBE at most. */
     private static final int MOST = 128;
+    /**
+     * Subscription changes the single-Redis broker lets wait for Redis at once: four batches,
+     * so that Redis answers one while this server completes another. With one batch's worth,
+     * each side waited for the other, and clients coming back to a running server subscribed
+     * at 13,209 a second against 15,069 with four (same run, three alternating rounds).
+     */
+    static final int IN_FLIGHT = 4 * MOST;
 
     private final Executor sender;
     private final Duration timeout;
