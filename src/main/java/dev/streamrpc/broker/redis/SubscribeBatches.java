@@ -122,7 +122,7 @@ final class SubscribeBatches {
         });
         all.thenCompose(ok -> states.apply(channels)).whenComplete((read, failure) -> {
             if (failure != null) {
-                fail(channels, batch, failure);
+                fail(batch, failure);
                 return;
             }
             for (int i = 0; i < batch.size(); i++) {
@@ -132,12 +132,14 @@ final class SubscribeBatches {
     }
 
     /** Fails every channel of a batch, and forgets those Redis has not confirmed. */
-    private void fail(List<String> channels, List<Waiting> batch, Throwable failure) {
+    private void fail(List<Waiting> batch, Throwable failure) {
         Throwable reason = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         Throwable cause = reason instanceof TimeoutException
                 ? new RedisCommandTimeoutException("Redis did not confirm every channel of a SUBSCRIBE within " + timeout.toMillis() + " ms")
                 : reason;
-        channels.forEach(confirming::remove);
-        batch.forEach(one -> one.result().completeExceptionally(cause));
+        for (Waiting one : batch) {
+            confirming.remove(one.channel());
+            one.result().completeExceptionally(cause);
+        }
     }
 }
