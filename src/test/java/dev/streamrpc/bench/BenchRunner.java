@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the scenarios against StreamRPC (in-memory broker), the floor and Socket.IO in one run,
@@ -260,6 +261,7 @@ public final class BenchRunner {
                 Proc.awaitQuiet(nodeB.pid());
                 log("idle connections and subscribe storm through Redis");
                 report.redisIdle = logged(load.idle(nodeA, 1, sizes.idleConnections(), sizes.channelsEach()));
+                report.redisLetGo.add(logged(letGo(nodeA.name(), 1, redis, report.redisIdle, sizes.channelsEach())));
                 Proc.awaitQuiet(nodeA.pid());
                 log("the same clients back through Redis, running server");
                 report.redisIdleAgain = logged(load.idle(nodeA, 2, sizes.idleConnections(), sizes.channelsEach()));
@@ -290,12 +292,34 @@ public final class BenchRunner {
                      Servers.Running node = servers.streamrpc(jar.getKey(), jar.getValue(), onRedis(redis))) {
                     Proc.awaitQuiet(node.pid());
                     log("subscribe storm through Redis, round " + round + ", " + jar.getKey());
-                    report.redisStorms.add(logged(load.idle(node, round, sizes.idleConnections(), sizes.channelsEach())));
+                    Load.Idle storm = load.idle(node, round, sizes.idleConnections(), sizes.channelsEach());
+                    report.redisStorms.add(logged(storm));
+                    report.redisLetGo.add(logged(letGo(jar.getKey(), round, redis, storm, sizes.channelsEach())));
                     Proc.awaitQuiet(node.pid());
                     log("the same clients back through Redis, round " + round + ", " + jar.getKey());
                     report.redisStormsAgain.add(logged(load.idle(node, round, sizes.idleConnections(), sizes.channelsEach())));
                 }
             }
+        }
+    }
+
+    /**
+     * Called as a pass's clients have closed: waits (up to two minutes) until Redis counts none
+     * of the pass's channels subscribed, its shared one and {@code channelsEach} for every
+     * connection. The node's next pass waits for the same, so what this takes delays the clients
+     * coming back.
+     */
+    private static Load.LetGo letGo(String node, int round, RedisServer redis, Load.Idle pass, int channelsEach)
+            throws InterruptedException {
+        long closed = System.nanoTime();
+        long channels = (long) pass.connected() * channelsEach + 1;
+        long deadline = closed + TimeUnit.MINUTES.toNanos(2);
+        try (RedisStats stats = RedisStats.connect(redis.uri())) {
+            long left;
+            while ((left = RedisStats.pubsubChannels(stats.commands())) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            return new Load.LetGo(node, round, channels, left, (System.nanoTime() - closed) / 1e9);
         }
     }
 

@@ -76,6 +76,19 @@ final class Load implements AutoCloseable {
         }
     }
 
+    /**
+     * A node letting go of a storm's channels through Redis once every client has closed: from
+     * the closing until Redis counts none of them subscribed ({@code left} of {@code channels}
+     * when it gave up waiting).
+     */
+    record LetGo(String server, int round, long channels, long left, double seconds) {
+
+        /** Channels unsubscribed per second. */
+        double perSecond() {
+            return (channels - left) / seconds;
+        }
+    }
+
     /** The error replies of one scenario: how many, and the first one's text, which goes to the log. */
     private static final class ErrorReplies {
         private final AtomicLong count = new AtomicLong();

@@ -39,6 +39,11 @@ final class RedisStats implements AutoCloseable {
         return RedisInfo.number(info, "used_cpu_sys") + RedisInfo.number(info, "used_cpu_user");
     }
 
+    /** {@code pubsub_channels}: the channels with at least one subscriber, over every client of the node. */
+    static long pubsubChannels(RedisCommands<String, String> redis) {
+        return (long) RedisInfo.number(redis.info("stats"), "pubsub_channels");
+    }
+
     /** {@code used_memory}: bytes the node's allocator holds for data and its own structures. */
     static long usedMemory(RedisCommands<String, String> redis) {
         return (long) RedisInfo.number(redis.info("memory"), "used_memory");

@@ -59,6 +59,7 @@ final class Report {
     /** With a baseline: the storm through Redis on each build, a fresh node and redis-server a round. */
     final List<Load.Idle> redisStorms = new ArrayList<>();
     final List<Load.Idle> redisStormsAgain = new ArrayList<>();
+    final List<Load.LetGo> redisLetGo = new ArrayList<>();
     final HistoryFigures history = new HistoryFigures();
     final ClusterFigures cluster = new ClusterFigures();
     /** What each JVM chose by itself (collector, heap). */
@@ -263,6 +264,10 @@ final class Report {
         if (redisIdleAgain != null) {
             redisStormRows(md, "through Redis, running server, the clients back", redisIdleAgain, echo[0], false);
         }
+        if (redisIdle != null && !redisLetGo.isEmpty()) {
+            row(md, "through Redis, the clients gone: channels unsubscribed per second", new Spread[] {
+                    Spread.of(new double[] {redisLetGo.get(0).perSecond()}), Spread.NONE, Spread.NONE}, "%,.0f", "", null);
+        }
         Spread[] cpuSpread = relative(cpu);
         row(md, "spread of CPU per delivery over the rounds", cpuSpread, "%.2f", "≤ floor's", ratio(cpuSpread, 1) <= 1.0);
         Spread[] echoSpread = relative(echo);
@@ -336,6 +341,12 @@ final class Report {
             idleRow(md, "the clients back, running server", redisIdleAgain, false);
         }
         redisStormsAgain.forEach(i -> idleRow(md, "the clients back, running server", i, false));
+        if (!redisLetGo.isEmpty()) {
+            md.append("\n| the clients gone (through Redis) | server | round | channels | left subscribed | s until Redis has none "
+                    + "| unsubscribed/s |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+            redisLetGo.forEach(g -> md.append(String.format("| let go | %s | %d | %,d | %,d | %.1f | %,.0f |%n", g.server(),
+                    g.round(), g.channels(), g.left(), g.seconds(), g.perSecond())));
+        }
     }
 
     /** The storm of one pass through Redis, against the echo rate in memory; the open rate only for a fresh server. */
@@ -390,6 +401,7 @@ final class Report {
         }
         rows.addAll(redisStorms);
         rows.addAll(redisStormsAgain);
+        rows.addAll(redisLetGo);
         rows.forEach(row -> text.append(row).append('\n'));
         history.raw(text);
         cluster.raw(text);

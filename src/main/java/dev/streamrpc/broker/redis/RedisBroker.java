@@ -30,9 +30,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Each StreamRPC channel is one Redis channel ({@code streamrpc:{NAME}}), subscribed with
  * SUBSCRIBE while it has local subscribers; event patterns are matched on each node, so Redis
  * sends a node only the channels it needs and never matches globs itself. New channels are
- * subscribed in batches ({@link SubscribeBatches}): one SUBSCRIBE and one state read for all
+ * subscribed in batches ({@link ChannelBatches}): one SUBSCRIBE and one state read for all
  * that ask while the previous batch is sent, which is what a storm of resubscribing clients
- * needs after a restart. A publication runs
+ * needs after a restart; channels nobody holds any more leave in batches too, one UNSUBSCRIBE
+ * for many, as when a proxy drops every client at once. A publication runs
  * one script ({@link RedisStreams}) that takes the stream's next offset, appends it to the
  * channel's history stream and PUBLISHes it, atomically: offset order is publish order on
  * every server, and the history is shared.
@@ -60,12 +61,13 @@ public final class RedisBroker implements Broker {
     private StatefulRedisConnection<byte[], byte[]> publisher;
     private StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
     private final Duration timeout;
-    private SubscribeBatches subscriptions;
+    private ChannelBatches<StreamState> subscribes;
+    private ChannelBatches<Void> unsubscribes;
 
     public RedisBroker(String uri, Duration timeout, PendingBytes pending, int historySize, Duration historyTtl) {
         this.uri = RedisURI.create(uri);
         this.timeout = timeout;
-        this.fanOut = new RedisFanOut(pending, new RedisStreams(historySize, historyTtl, "PUBLISH"), SubscribeBatches.IN_FLIGHT);
+        this.fanOut = new RedisFanOut(pending, new RedisStreams(historySize, historyTtl, "PUBLISH"), ChannelBatches.IN_FLIGHT);
         this.resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
                 .build();
@@ -87,8 +89,10 @@ public final class RedisBroker implements Broker {
             close(); // Lettuce's threads would outlive a failed start
             throw new IllegalStateException("Cannot connect to Redis at " + redacted() + ": " + e.getMessage(), e);
         }
-        subscriptions = new SubscribeBatches(fanOut.executor(), timeout, subscriber.async(),
+        subscribes = new ChannelBatches<>("SUBSCRIBE", fanOut.executor(), timeout, subscriber.async()::subscribe,
                 channels -> fanOut.states(publisher.async(), channels));
+        unsubscribes = new ChannelBatches<>("UNSUBSCRIBE", fanOut.executor(), timeout, subscriber.async()::unsubscribe,
+                ChannelBatches::nothingMore);
         subscriber.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(byte[] channel, byte[] message) {
@@ -99,8 +103,16 @@ public final class RedisBroker implements Broker {
             public void subscribed(byte[] redisChannel, long count) {
                 String channel = ChannelKeys.channelOf(redisChannel);
                 // Not one of ours: Lettuce subscribed it again after a reconnect.
-                if (channel != null && !subscriptions.confirmed(channel)) {
+                if (channel != null && !subscribes.confirmed(channel)) {
                     fanOut.replayLatest(callback, publisher.async(), channel);
+                }
+            }
+
+            @Override
+            public void unsubscribed(byte[] redisChannel, long count) {
+                String channel = ChannelKeys.channelOf(redisChannel);
+                if (channel != null) {
+                    unsubscribes.confirmed(channel);
                 }
             }
         });
@@ -115,12 +127,12 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<StreamState> subscribe(String channel) {
-        return fanOut.subscription(() -> subscriptions.subscribe(channel), "Redis did not confirm SUBSCRIBE or the stream's state");
+        return fanOut.subscription(() -> subscribes.add(channel), "Redis did not confirm SUBSCRIBE or the stream's state");
     }
 
     @Override
     public CompletionStage<Void> unsubscribe(String channel) {
-        return fanOut.unsubscription(() -> subscriber.async().unsubscribe(ChannelKeys.of(channel).pubsub()), "Redis did not confirm UNSUBSCRIBE");
+        return fanOut.unsubscription(() -> unsubscribes.add(channel), "Redis did not confirm UNSUBSCRIBE");
     }
 
     @Override

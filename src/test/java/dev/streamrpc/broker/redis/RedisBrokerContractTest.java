@@ -167,26 +167,48 @@ class RedisBrokerContractTest extends BrokerContract {
                     done(other.publish(channels.get(i), "e", EncodedMessage.of(Integer.toString(published))));
                 }
             }
-            long subscribesBefore = subscribeCommands();
+            long subscribesBefore = commands("subscribe");
             channels.forEach(channel -> subscribed.add(broker.subscribe(channel).toCompletableFuture()));
             for (int i = 0; i < channels.size(); i++) {
                 StreamState state = done(subscribed.get(i));
                 assertThat(state.offset()).as(channels.get(i)).isEqualTo(i % 5);
                 assertThat(state).as(channels.get(i)).isEqualTo(done(other.history(channels.get(i), 0, 0)).state());
             }
-            assertThat(subscribeCommands() - subscribesBefore).as("SUBSCRIBE commands for 400 channels").isLessThan(400);
+            assertThat(commands("subscribe") - subscribesBefore).as("SUBSCRIBE commands for 400 channels").isLessThan(400);
             done(other.publish(channels.get(399), "after", EncodedMessage.of("last")));
         }
         await().atMost(WAIT).until(() -> !positions.isEmpty());
         assertThat(positions).extracting(Publication::offset).containsExactly(5L);
     }
 
-    /** How many SUBSCRIBE commands Redis has run since it started. */
-    private static long subscribeCommands() {
+    @Test
+    void channelsLeftTogetherShareUnsubscribeCommandsAndNoneOfThemReceivesAnyMore() {
+        List<String> channels = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            channels.add(unique("leaving-" + i));
+        }
+        String marker = unique("staying");
+        channels.stream().map(channel -> broker.subscribe(channel).toCompletableFuture()).toList().forEach(BrokerContract::done);
+        done(broker.subscribe(marker));
+        long unsubscribesBefore = commands("unsubscribe");
+        channels.stream().map(channel -> broker.unsubscribe(channel).toCompletableFuture()).toList().forEach(BrokerContract::done);
+        assertThat(commands("unsubscribe") - unsubscribesBefore).as("UNSUBSCRIBE commands for 400 channels").isLessThan(400);
+        try (RedisBroker other = another()) {
+            for (String channel : channels) {
+                done(other.publish(channel, "e", EncodedMessage.of("\"left\"")));
+            }
+            done(other.publish(marker, "e", EncodedMessage.of("\"marker\"")));
+        }
+        await().atMost(WAIT).until(() -> !seen.isEmpty());
+        assertThat(seen).as("the marker, published last, arrives alone").containsExactly(new Seen(marker, "e", "\"marker\""));
+    }
+
+    /** How many times Redis has run this command (lower case, as {@code INFO commandstats} names it) since it started. */
+    private static long commands(String command) {
         try (io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
              var connection = client.connect()) {
             String stats = connection.sync().info("commandstats");
-            Matcher calls = Pattern.compile("cmdstat_subscribe:calls=(\\d+)").matcher(stats);
+            Matcher calls = Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(stats);
             return calls.find() ? Long.parseLong(calls.group(1)) : 0;
         }
     }

@@ -24,16 +24,18 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A batch's SUBSCRIBE sent to a real redis-server, where the test decides which of Redis's
- * per-channel confirmations reach the batches: a confirmation that never comes (the connection
- * broke between two of them) must fail the whole batch as a command timeout, and leave none of
- * its channels waiting, so that Lettuce's own resubscribing later is not taken for ours.
+ * A batch's SUBSCRIBE or UNSUBSCRIBE sent to a real redis-server, where the test decides which
+ * of Redis's per-channel confirmations reach the batches: a confirmation that never comes (the
+ * connection broke between two of them) must fail the whole batch as a command timeout, and
+ * leave none of its channels waiting, so that Lettuce's own resubscribing later is not taken
+ * for ours.
  */
-class SubscribeBatchesTest {
+class ChannelBatchesTest {
 
     private static final Duration TIMEOUT = Duration.ofMillis(300);
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -46,7 +48,8 @@ class SubscribeBatchesTest {
     /** The sender's tasks, run when the test says: what is queued before then goes in one batch. */
     private final Queue<Runnable> sends = new ConcurrentLinkedQueue<>();
     private final AtomicInteger stateReads = new AtomicInteger();
-    private SubscribeBatches batches;
+    private ChannelBatches<StreamState> batches;
+    private ChannelBatches<Void> unsubscribes;
 
     @BeforeAll
     static void startRedis() throws Exception {
@@ -62,13 +65,23 @@ class SubscribeBatchesTest {
     void connect() {
         client = RedisClient.create(redis.uri());
         connection = client.connectPubSub(ByteArrayCodec.INSTANCE);
-        batches = new SubscribeBatches(sends::add, TIMEOUT, connection.async(), this::states);
+        batches = new ChannelBatches<>("SUBSCRIBE", sends::add, TIMEOUT, connection.async()::subscribe, this::states);
+        unsubscribes = new ChannelBatches<>("UNSUBSCRIBE", sends::add, TIMEOUT, connection.async()::unsubscribe,
+                ChannelBatches::nothingMore);
         connection.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void subscribed(byte[] redisChannel, long count) {
                 String channel = ChannelKeys.channelOf(redisChannel);
                 if (!lost.contains(channel)) {
                     batches.confirmed(channel);
+                }
+            }
+
+            @Override
+            public void unsubscribed(byte[] redisChannel, long count) {
+                String channel = ChannelKeys.channelOf(redisChannel);
+                if (!lost.contains(channel)) {
+                    unsubscribes.confirmed(channel);
                 }
             }
         });
@@ -87,8 +100,12 @@ class SubscribeBatchesTest {
     }
 
     private List<CompletableFuture<StreamState>> subscribeTogether(String... channels) {
-        List<CompletableFuture<StreamState>> results = Stream.of(channels)
-                .map(channel -> batches.subscribe(channel).toCompletableFuture()).toList();
+        return together(batches, channels);
+    }
+
+    /** Adds the channels while the sender is busy, then lets it run: they go in one command. */
+    private <T> List<CompletableFuture<T>> together(ChannelBatches<T> kind, String... channels) {
+        List<CompletableFuture<T>> results = Stream.of(channels).map(channel -> kind.add(channel).toCompletableFuture()).toList();
         for (Runnable send; (send = sends.poll()) != null; ) {
             send.run();
         }
@@ -124,5 +141,32 @@ class SubscribeBatchesTest {
                 .failsWithin(Duration.ZERO).withThrowableThat().havingCause().isNotInstanceOf(RedisCommandTimeoutException.class));
         assertThat(batches.confirmed("first")).isFalse();
         assertThat(stateReads).hasValue(0);
+    }
+
+    @Test
+    void channelsLeftTogetherAreOneUnsubscribeConfirmedChannelByChannel() {
+        List<CompletableFuture<StreamState>> subscribed = subscribeTogether("a", "b", "c");
+        await().atMost(WAIT).until(() -> subscribed.stream().allMatch(CompletableFuture::isDone));
+        List<CompletableFuture<Void>> left = together(unsubscribes, "a", "b", "c");
+        await().atMost(WAIT).until(() -> left.stream().allMatch(CompletableFuture::isDone));
+        assertThat(left).allSatisfy(result -> assertThat(result).isCompleted().isNotCompletedExceptionally());
+        try (var plain = client.connect()) {
+            String[] names = Stream.of("a", "b", "c").map(channel -> new String(ChannelKeys.of(channel).pubsub(), UTF_8))
+                    .toArray(String[]::new);
+            assertThat(plain.sync().pubsubNumsub(names).values()).as("subscribers Redis counts on each channel").containsOnly(0L);
+        }
+    }
+
+    @Test
+    void anUnsubscribeConfirmationThatNeverComesFailsTheWholeBatchAsATimeout() {
+        List<CompletableFuture<StreamState>> subscribed = subscribeTogether("stays.a", "gone", "stays.b");
+        await().atMost(WAIT).until(() -> subscribed.stream().allMatch(CompletableFuture::isDone));
+        lost.add("gone");
+        List<CompletableFuture<Void>> left = together(unsubscribes, "stays.a", "gone", "stays.b");
+        await().atMost(WAIT).until(() -> left.stream().allMatch(CompletableFuture::isDone));
+        assertThat(left).allSatisfy(result -> assertThat(result)
+                .failsWithin(Duration.ZERO).withThrowableThat().havingCause().isInstanceOf(RedisCommandTimeoutException.class)
+                .withMessageContaining("UNSUBSCRIBE"));
+        assertThat(unsubscribes.confirmed("gone")).isFalse();
     }
 }
