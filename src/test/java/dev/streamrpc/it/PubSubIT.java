@@ -138,6 +138,21 @@ class PubSubIT {
         assertThat(subscriber.nextText()).isEqualTo("{\"channel\":\"prices\",\"event\":\"trade.btc\",\"data\":{\"price\":1}}");
     }
 
+    /**
+     * Jetty reads a connection into a buffer of a kilobyte (see JettySender): a message of many
+     * of them, its characters of up to four UTF-8 bytes split between reads, is still one message.
+     */
+    @Test
+    void aPublicationOfManyInputBuffersWithCharactersSplitBetweenThemArrivesWhole() {
+        WsClient subscriber = connect();
+        WsClient publisher = connect();
+        subscriber.call("subscribe", "{\"channel\":\"large\"}");
+        String data = "a\u00e9\u20ac\ud834\udd1e".repeat(6_000);   // 1, 2, 3 and 4 bytes: 60,000 bytes
+        JsonObject reply = publisher.call("publish", "{\"channel\":\"large\",\"data\":\"" + data + "\"}");
+        assertThat(reply.getJsonObject("response").getString("data")).isEqualTo(data);
+        assertThat(json(subscriber.nextText()).getString("data")).isEqualTo(data);
+    }
+
     @Test
     void publishWithoutEventIsDeliveredWithAnEmptyEventToPatternsMatchingIt() {
         WsClient star = connect();
