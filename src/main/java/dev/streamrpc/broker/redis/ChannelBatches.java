@@ -29,10 +29,13 @@ import java.util.function.Function;
  * threads than Redis spent answering.
  *
  * <p>Redis confirms a SUBSCRIBE or an UNSUBSCRIBE once per channel, and Lettuce completes a
- * command of several channels at the first confirmation, handing the others to the listener:
- * so each channel's confirmation is taken from {@link #confirmed}, called by the listener, and
- * a batch that is not wholly confirmed within the broker's timeout (its connection broke
- * between two confirmations) fails the channels still waiting, as a command timeout.
+ * command of several channels at the first confirmation (with RESP3, at any confirmation of
+ * its kind, even one meant for the command before it), handing the others to the listener: so
+ * each channel's confirmation is taken from {@link #confirmed}, called by the listener, and
+ * the batch completes once all of them came. A batch not wholly confirmed within the broker's
+ * timeout fails as a whole, as a command timeout; one whose connection drops first fails at
+ * once ({@link #connectionLost}): Lettuce no longer fails a command it has already completed,
+ * and a batch left to time out would hold its places in the broker's limit meanwhile.
  *
  * @param <T> what each channel's stage completes with
  */
@@ -105,6 +108,15 @@ final class ChannelBatches<T> {
         }
         confirmation.complete(null);
         return true;
+    }
+
+    /**
+     * The connection broke: every batch still waiting for a confirmation fails now with
+     * {@code cause}; Redis forgot the connection's subscriptions with it. Runs on Lettuce's
+     * event loop.
+     */
+    void connectionLost(Throwable cause) {
+        confirming.forEach((channel, confirmation) -> confirmation.completeExceptionally(cause));
     }
 
     private void send() {

@@ -7,7 +7,10 @@ import dev.streamrpc.broker.History;
 import dev.streamrpc.broker.StreamState;
 import dev.streamrpc.broker.PendingBytes;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -93,6 +96,16 @@ public final class RedisBroker implements Broker {
                 channels -> fanOut.states(publisher.async(), channels));
         unsubscribes = new ChannelBatches<>("UNSUBSCRIBE", fanOut.executor(), timeout, subscriber.async()::unsubscribe,
                 ChannelBatches::nothingMore);
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (connection == subscriber) {
+                    RedisConnectionException lost = new RedisConnectionException("the connection to Redis broke before it confirmed every channel");
+                    subscribes.connectionLost(lost);
+                    unsubscribes.connectionLost(lost);
+                }
+            }
+        });
         subscriber.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(byte[] channel, byte[] message) {

@@ -4,6 +4,7 @@ import dev.streamrpc.broker.StreamState;
 import dev.streamrpc.testing.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -22,6 +23,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -147,14 +150,42 @@ class ChannelBatchesTest {
     void channelsLeftTogetherAreOneUnsubscribeConfirmedChannelByChannel() {
         List<CompletableFuture<StreamState>> subscribed = subscribeTogether("a", "b", "c");
         await().atMost(WAIT).until(() -> subscribed.stream().allMatch(CompletableFuture::isDone));
-        List<CompletableFuture<Void>> left = together(unsubscribes, "a", "b", "c");
-        await().atMost(WAIT).until(() -> left.stream().allMatch(CompletableFuture::isDone));
-        assertThat(left).allSatisfy(result -> assertThat(result).isCompleted().isNotCompletedExceptionally());
         try (var plain = client.connect()) {
+            long before = unsubscribeCommands(plain.sync().info("commandstats"));
+            List<CompletableFuture<Void>> left = together(unsubscribes, "a", "b", "c");
+            await().atMost(WAIT).until(() -> left.stream().allMatch(CompletableFuture::isDone));
+            assertThat(left).allSatisfy(result -> assertThat(result).isCompleted().isNotCompletedExceptionally());
+            assertThat(unsubscribeCommands(plain.sync().info("commandstats")) - before).as("UNSUBSCRIBE commands").isEqualTo(1);
             String[] names = Stream.of("a", "b", "c").map(channel -> new String(ChannelKeys.of(channel).pubsub(), UTF_8))
                     .toArray(String[]::new);
             assertThat(plain.sync().pubsubNumsub(names).values()).as("subscribers Redis counts on each channel").containsOnly(0L);
         }
+    }
+
+    private static long unsubscribeCommands(String commandStats) {
+        Matcher calls = Pattern.compile("cmdstat_unsubscribe:calls=(\\d+)").matcher(commandStats);
+        return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+    }
+
+    /**
+     * Lettuce completed the command at its first confirmation, so it will not fail it when the
+     * connection breaks: the broker says so, and the batch must not hold its places for a
+     * whole timeout (this one's is far longer than the wait).
+     */
+    @Test
+    void aBatchStillWaitingWhenItsConnectionBreaksFailsAtOnceWithThatCause() {
+        batches = new ChannelBatches<>("SUBSCRIBE", sends::add, Duration.ofMinutes(5), connection.async()::subscribe, this::states);
+        lost.add("never.confirmed");
+        List<CompletableFuture<StreamState>> results = subscribeTogether("confirmed", "never.confirmed");
+        try (var plain = client.connect()) {
+            await().atMost(WAIT).until(() -> plain.sync()
+                    .pubsubNumsub(new String(ChannelKeys.of("never.confirmed").pubsub(), UTF_8)).containsValue(1L));
+        }
+        assertThat(results).noneMatch(CompletableFuture::isDone);
+        batches.connectionLost(new RedisConnectionException("gone"));
+        assertThat(results).allSatisfy(result -> assertThat(result)
+                .failsWithin(Duration.ZERO).withThrowableThat().havingCause().isInstanceOf(RedisConnectionException.class));
+        assertThat(stateReads).hasValue(0);
     }
 
     @Test
