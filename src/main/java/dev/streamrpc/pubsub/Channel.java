@@ -701,6 +701,13 @@ final class Channel {
         answered.forEach(this::admit);
     }
 
+    /** Lets go of a broker subscription this channel did not ask for (see {@code Channels.onPublication}), unless someone holds it now. */
+    void letGo() {
+        if (state == State.NEW && memberships.isEmpty()) {
+            unsubscribeBroker();
+        }
+    }
+
     private void unsubscribeBroker() {
         state = State.UNSUBSCRIBING;
         hub.broker().unsubscribe(name)

@@ -93,6 +93,21 @@ final class Channels implements BrokerCallback {
         if (channel == null || !channel.submitPublication(publication)) {
             fannedOut(publication.message());   // nobody here subscribes to it any more
         }
+        if (channel == null) {
+            letGo(name);
+        }
+    }
+
+    /**
+     * A publication came for a channel nobody here holds, so the broker is subscribed to it
+     * without the hub: Lettuce subscribes again, after a reconnect, a channel whose UNSUBSCRIBE
+     * the disconnect cut off, and it would stay so, its publications arriving only to be
+     * dropped. It is let go of through a channel of its own, whose queue orders that broker call
+     * with any member joining meanwhile (who then waits for it, and subscribes again).
+     */
+    private void letGo(String name) {
+        Channel channel = channels.computeIfAbsent(name, n -> new Channel(n, this));
+        channel.submit(channel::letGo);   // refused only if it was retired meanwhile, having let go itself
     }
 
     /**
