@@ -184,7 +184,8 @@ final class Report {
                         + "warm server; its open rate and storm are reported apart.%n"
                         + "- **Redis** (StreamRPC only, a real redis-server, two fresh nodes): the idle connections and "
                         + "subscribe storm on one node, where each new channel is a Redis subscription, and the same clients "
-                        + "back on that node once it has let go of them all; then one message at "
+                        + "back on that node once it has let go of them all (timed from the clients' closing until "
+                        + "Redis's INFO counts no pubsub_channels: the channels unsubscribed per second); then one message at "
                         + "a time from one node to the other, and fanout with the subscribers on one node and the publisher "
                         + "on the other (%,d messages).%n%n",
                 sizes.subscribers(), sizes.messages(), sizes.window(), sizes.rpcConnections(), sizes.rpcSeconds(),
