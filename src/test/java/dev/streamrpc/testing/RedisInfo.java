@@ -17,4 +17,13 @@ public final class RedisInfo {
         }
         return Double.parseDouble(value.group(1));
     }
+
+    /**
+     * How many times the node has run {@code command} (lower case, as {@code INFO commandstats}
+     * names it) since it started, from that reply; 0 before its first call.
+     */
+    public static long calls(String commandStats, String command) {
+        Matcher calls = Pattern.compile("(?m)^cmdstat_" + Pattern.quote(command) + ":calls=(\\d+)").matcher(commandStats);
+        return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+    }
 }

@@ -1,6 +1,7 @@
 package dev.streamrpc.broker.redis;
 
 import dev.streamrpc.broker.StreamState;
+import dev.streamrpc.testing.RedisInfo;
 import dev.streamrpc.testing.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -23,8 +24,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -151,20 +150,15 @@ class ChannelBatchesTest {
         List<CompletableFuture<StreamState>> subscribed = subscribeTogether("a", "b", "c");
         await().atMost(WAIT).until(() -> subscribed.stream().allMatch(CompletableFuture::isDone));
         try (var plain = client.connect()) {
-            long before = unsubscribeCommands(plain.sync().info("commandstats"));
+            long before = RedisInfo.calls(plain.sync().info("commandstats"), "unsubscribe");
             List<CompletableFuture<Void>> left = together(unsubscribes, "a", "b", "c");
             await().atMost(WAIT).until(() -> left.stream().allMatch(CompletableFuture::isDone));
             assertThat(left).allSatisfy(result -> assertThat(result).isCompleted().isNotCompletedExceptionally());
-            assertThat(unsubscribeCommands(plain.sync().info("commandstats")) - before).as("UNSUBSCRIBE commands").isEqualTo(1);
+            assertThat(RedisInfo.calls(plain.sync().info("commandstats"), "unsubscribe") - before).as("UNSUBSCRIBE commands").isEqualTo(1);
             String[] names = Stream.of("a", "b", "c").map(channel -> new String(ChannelKeys.of(channel).pubsub(), UTF_8))
                     .toArray(String[]::new);
             assertThat(plain.sync().pubsubNumsub(names).values()).as("subscribers Redis counts on each channel").containsOnly(0L);
         }
-    }
-
-    private static long unsubscribeCommands(String commandStats) {
-        Matcher calls = Pattern.compile("cmdstat_unsubscribe:calls=(\\d+)").matcher(commandStats);
-        return calls.find() ? Long.parseLong(calls.group(1)) : 0;
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.streamrpc.broker.History;
 import dev.streamrpc.broker.PendingBytes;
 import dev.streamrpc.broker.Publication;
 import dev.streamrpc.broker.StreamState;
+import dev.streamrpc.testing.RedisInfo;
 import dev.streamrpc.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,8 +21,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -207,9 +206,7 @@ class RedisBrokerContractTest extends BrokerContract {
     private static long commands(String command) {
         try (io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
              var connection = client.connect()) {
-            String stats = connection.sync().info("commandstats");
-            Matcher calls = Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(stats);
-            return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+            return RedisInfo.calls(connection.sync().info("commandstats"), command);
         }
     }
 }
