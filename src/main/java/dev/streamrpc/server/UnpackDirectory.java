@@ -34,7 +34,11 @@ import java.nio.file.attribute.UserPrincipal;
  * is stepped, either of which would remove a running server's files.
  *
  * <p>The owner file is locked under another name and renamed, so a server starting beside
- * this one finds either no owner file (and leaves the directory) or a locked one. A directory
+ * this one finds either no owner file (and leaves the directory) or a locked one. The file under
+ * the other name is never taken as a sign of anything: between its creation and its lock it is
+ * unlocked in a server that runs (a server removing directories on the strength of it made
+ * another one, starting at the same moment, fail). A server killed in those microseconds leaves
+ * an empty directory behind, which stays. A directory
  * removed while its owner file still exists loses that file last, so a server killed while
  * removing one leaves it removable. Links are removed, never followed ({@link IO#delete(Path)}).
  * One per process: the locks are the process's, and closing any channel to a file it has
@@ -106,8 +110,7 @@ final class UnpackDirectory implements AutoCloseable {
     }
 
     private static void removeIfAbandoned(Path directory) {
-        Path ownerFile = Files.exists(directory.resolve(OWNER_FILE)) ? directory.resolve(OWNER_FILE) : directory.resolve(CREATING);
-        try (FileChannel owner = FileChannel.open(ownerFile, StandardOpenOption.WRITE); FileLock lock = owner.tryLock()) {
+        try (FileChannel owner = FileChannel.open(directory.resolve(OWNER_FILE), StandardOpenOption.WRITE); FileLock lock = owner.tryLock()) {
             if (lock == null) {
                 return;   // its server runs
             }
@@ -120,7 +123,7 @@ final class UnpackDirectory implements AutoCloseable {
         } catch (OverlappingFileLockException ours) {
             // held by this process: only in a test, where one JVM stands for two servers
         } catch (IOException noOwnerFile) {
-            // a server creating it, or another removing it
+            // a server creating it (see the class comment), or another removing it
         }
     }
 
