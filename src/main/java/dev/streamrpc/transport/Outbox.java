@@ -1,6 +1,7 @@
 package dev.streamrpc.transport;
 
 import dev.streamrpc.broker.EncodedMessage;
+import dev.streamrpc.broker.WriteBehindThread;
 import dev.streamrpc.pubsub.CloseStatus;
 import dev.streamrpc.rpc.Caller;
 
@@ -72,6 +73,7 @@ final class Outbox {
     private final Sender sender;
     private final long maxBytes;
     private final ClosingListener listener;
+    private final Runnable pumpNow = this::pumpNow;   // one per outbox: a run writes each outbox once
     private long bytes;             // guarded by lock: accepted and not yet written, in flight included
     private long inFlight;          // guarded by lock: bytes of the send in flight
     private boolean sending;        // guarded by lock: a send is in flight
@@ -214,7 +216,14 @@ final class Outbox {
         return true;
     }
 
+    /** Starts writing what may go now; in a {@link WriteBehindThread} run, once the run ends. */
     private void pump() {
+        if (!WriteBehindThread.later(pumpNow)) {
+            pumpNow();
+        }
+    }
+
+    private void pumpNow() {
         synchronized (lock) {
             if (!claimPumpLocked()) {
                 return;

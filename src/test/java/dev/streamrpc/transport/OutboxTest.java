@@ -1,6 +1,7 @@
 package dev.streamrpc.transport;
 
 import dev.streamrpc.broker.EncodedMessage;
+import dev.streamrpc.broker.WriteBehindThread;
 import dev.streamrpc.pubsub.CloseStatus;
 import dev.streamrpc.rpc.Caller;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ class OutboxTest {
         final List<String> written = new CopyOnWriteArrayList<>();
         final List<Outbox.SendDone> callbacks = new CopyOnWriteArrayList<>();
         final int batch;
+        boolean atOnce;   // each write completes before send returns
 
         ManualSender(int batch) {
             this.batch = batch;
@@ -31,7 +33,9 @@ class OutboxTest {
         @Override
         public void send(EncodedMessage message, boolean more, Outbox.SendDone done) {
             written.add(message.text() + (more ? "+" : ""));
-            if (done != null) {
+            if (done != null && atOnce) {
+                done.done(null);
+            } else if (done != null) {
                 callbacks.add(done);
             }
         }
@@ -84,6 +88,43 @@ class OutboxTest {
         assertThat(sender.written).containsExactly("r+", "a+", "b");
         sender.complete();
         assertThat(sender.written).containsExactly("r+", "a+", "b", "c+", "d");
+    }
+
+    @Test
+    void repliesFilledInAWriteBehindRunLeaveTogetherWhenTheRunEnds() throws InterruptedException {
+        ManualSender sender = writingAtOnce(64);
+        Outbox outbox = new Outbox(sender, 1000, listener);
+        List<Caller.ReplySlot> slots = List.of(outbox.reserve(), outbox.reserve(), outbox.reserve());
+        List<String> writtenBeforeTheEnd = new ArrayList<>();
+        WriteBehindThread thread = new WriteBehindThread(() -> {
+            WriteBehindThread self = (WriteBehindThread) Thread.currentThread();
+            self.open();
+            slots.forEach(slot -> slot.fill("r" + slots.indexOf(slot)));
+            writtenBeforeTheEnd.addAll(sender.written);
+            self.close();
+        }, "run");
+        thread.start();
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(writtenBeforeTheEnd).isEmpty();
+        assertThat(sender.written).containsExactly("r0+", "r1+", "r2");
+    }
+
+    @Test
+    void outsideARunEachReplyIsWrittenAtOnce() {
+        ManualSender sender = writingAtOnce(64);
+        Outbox outbox = new Outbox(sender, 1000, listener);
+        List<Caller.ReplySlot> slots = List.of(outbox.reserve(), outbox.reserve());
+        slots.get(0).fill("r0");
+        assertThat(sender.written).containsExactly("r0");
+        slots.get(1).fill("r1");
+        assertThat(sender.written).containsExactly("r0", "r1");
+    }
+
+    /** A sender whose writes complete before {@code send} returns, as Jetty's do when the socket takes them. */
+    private static ManualSender writingAtOnce(int batch) {
+        ManualSender sender = new ManualSender(batch);
+        sender.atOnce = true;
+        return sender;
     }
 
     @Test

@@ -17,10 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -47,11 +43,7 @@ final class RedisFanOut implements AutoCloseable {
     private final AtomicLong droppedInBurst = new AtomicLong();
     private final InFlightLimit subscriptions;
     // Unbounded in count, bounded in bytes: every queued publication is charged to pending.
-    private final ExecutorService thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-        Thread fanOut = new Thread(r, "redis-inbound");
-        fanOut.setDaemon(true);
-        return fanOut;
-    });
+    private final InboundThread thread = new InboundThread();
 
     /** @param subscriptionsInFlight subscription changes let wait for Redis at once, the rest queued */
     RedisFanOut(PendingBytes pending, RedisStreams streams, int subscriptionsInFlight) {
