@@ -24,7 +24,7 @@ import java.util.List;
  * nothing tells the application that its read ended, so a run there could hold a reply while the
  * thread waits.
  */
-public class WriteBehindThread extends Thread {
+public final class WriteBehindThread extends Thread {
 
     /** Steps of one run whose writes go out together at most. */
     public static final int MOST_STEPS = 64;
