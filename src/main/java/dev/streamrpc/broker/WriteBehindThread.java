@@ -7,22 +7,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A thread that puts off writes to clients until the end of a run of its tasks, each
- * connection's once. A Redis broker confirms a storm's new channels in batches, and its inbound
- * thread completes each channel's subscribe as a task of its own: each wrote its client's reply
- * to the socket at once, so a client's ten subscribes, confirmed in one batch, were ten writes.
- * On this thread, inside a run, a connection's outbox asks to write later ({@link #later}), and
- * its replies go out together when the run ends ({@link #close}), or every {@value #MOST_STEPS}
- * steps of it ({@link #step}), so that no reply waits behind a long run. Only the thread itself
- * opens, steps and closes its run.
+ * A thread that puts off writes to clients until the end of a run of its work, each
+ * connection's once. On this thread, inside a run, a connection's outbox asks to write later
+ * ({@link #later}), and its replies go out together when the run ends ({@link #close}), or every
+ * {@value #MOST_STEPS} steps of it ({@link #step}), so that no reply waits behind a long run.
+ * Only the thread itself opens, steps and closes its run.
  *
- * <p>It lives with the broker, the lowest layer, because the broker's thread knows where a run
- * ends, and the transport, which depends on the broker, knows what a write is. Any other thread
- * (Jetty's, the fan-out threads, the RPC workers) writes at once, as before, and pays one type
- * check for asking. Jetty's threads have no runs: a thread that reads a connection may go straight
- * on to other work (Jetty's execution strategy can make it the one waiting in the selector), and
- * nothing tells the application that its read ended, so a run there could hold a reply while the
- * thread waits.
+ * <p>Two kinds of thread run this way. The Redis brokers' inbound thread completes each new
+ * channel's subscribe as a task of its own, and its tasks in a row are a run ({@link #open}): a
+ * client's ten subscribes, confirmed in one batch, leave in one write instead of ten. The embedded
+ * server's Jetty threads have read runs ({@link #openRead}): the frames of one network read are
+ * handled one by one on the reading thread, and their replies leave in one write when the thread
+ * reads again, selects, or ends its job (dev.streamrpc.server.ReadRunConnector). A read run keeps
+ * the writes of the connection it reads only, once named ({@link #reads}), and anything else goes
+ * out at once: a read that ends without those hooks (its connection failing) then holds nothing
+ * but what that connection can no longer take.
+ *
+ * <p>The embedded server creates Jetty's threads from its own class loader, so it makes this
+ * class one the web app takes from the server rather than from its own classes (Jetty's
+ * protected classes); in a WAR on another server no thread is of this class but Redis's. Any
+ * other thread (the fan-out threads, the RPC workers) writes at once, and pays one type check.
  */
 public final class WriteBehindThread extends Thread {
 
@@ -35,6 +39,8 @@ public final class WriteBehindThread extends Thread {
 
     // This thread's own: a run allocates nothing.
     private boolean open;
+    private boolean reading;   // a read run: it keeps the owner's writes only
+    private Runnable owner;    // the write of the connection a read run reads, once named
     private int steps;
     private final List<Runnable> writes = new ArrayList<>();
 
@@ -45,15 +51,33 @@ public final class WriteBehindThread extends Thread {
     /**
      * Puts {@code write} off until the end of the current thread's run, if it is in one; the
      * same {@code write} (by identity) asked again meanwhile runs once. False, and nothing kept,
-     * when the current thread is not in a run or its run is full: the caller writes now.
+     * when the current thread is not in a run, its run is full, or it is a read run of another
+     * connection: the caller writes now.
      */
     public static boolean later(Runnable write) {
         return Thread.currentThread() instanceof WriteBehindThread thread && thread.keep(write);
     }
 
+    /**
+     * Names the connection the current thread's read run reads, by its write; called before each
+     * of the connection's frames is handled. Until then a read run keeps nothing.
+     */
+    public static void reads(Runnable write) {
+        if (Thread.currentThread() instanceof WriteBehindThread thread && thread.reading) {
+            thread.owner = write;
+        }
+    }
+
     /** Opens a run, unless one is open. */
     public void open() {
         open = true;
+    }
+
+    /** Ends any run, then opens a read run: it keeps the writes of the connection it reads only ({@link #reads}). */
+    public void openRead() {
+        close();
+        open = true;
+        reading = true;
     }
 
     /** One step of the run done; every {@value #MOST_STEPS} steps, what was put off goes out. */
@@ -67,12 +91,14 @@ public final class WriteBehindThread extends Thread {
     public void close() {
         if (open) {
             open = false;
+            reading = false;
+            owner = null;
             flush();
         }
     }
 
     private boolean keep(Runnable write) {
-        if (!open) {
+        if (!open || reading && write != owner) {
             return false;
         }
         for (Runnable kept : writes) {

@@ -1,12 +1,13 @@
 package dev.streamrpc.server;
 
+import dev.streamrpc.broker.WriteBehindThread;
 import org.eclipse.jetty.ee10.annotations.AnnotationConfiguration;
 import org.eclipse.jetty.ee10.plus.webapp.PlusConfiguration;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.ClassMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -40,8 +41,8 @@ public final class EmbeddedServer {
         System.setProperty("org.jboss.logging.provider", "slf4j");
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        Server server = new Server(new QueuedThreadPool(options.threads()));
-        ServerConnector connector = new ServerConnector(server);
+        Server server = new Server(new JettyThreads(options.threads()));
+        ServerConnector connector = new ReadRunConnector(server);
         connector.setPort(options.port());
         server.addConnector(connector);
 
@@ -53,6 +54,9 @@ public final class EmbeddedServer {
         // Annotation scanning finds @ServerEndpoint and @WebServlet, and runs Weld's initializer.
         app.addConfiguration(new PlusConfiguration(), new AnnotationConfiguration());
         app.setThrowUnavailableOnStartupException(true);
+        // Jetty's threads are WriteBehindThreads of this class loader: the web app must take the
+        // same class, not its own copy, to see them as such (ReadRunConnector).
+        app.addProtectedClassMatcher(new ClassMatcher(WriteBehindThread.class.getName()));
         server.setHandler(app);
         server.setStopTimeout(STOP_GRACE_MS);
         // On SIGTERM the application drains first, while it still answers requests: new

@@ -59,6 +59,7 @@ final class Connection implements Subscriber, Caller {
 
     void onText(String frame) {
         dispatching = Thread.currentThread();
+        outbox.readsHere();
         try {
             transport.dispatcher().dispatch(this, frame);
         } finally {

@@ -223,6 +223,11 @@ final class Outbox {
         }
     }
 
+    /** This connection's frame is about to be handled on this thread: a read run there keeps its writes only. */
+    void readsHere() {
+        WriteBehindThread.reads(pumpNow);
+    }
+
     private void pumpNow() {
         synchronized (lock) {
             if (!claimPumpLocked()) {

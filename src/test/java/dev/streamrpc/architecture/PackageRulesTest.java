@@ -34,7 +34,7 @@ class PackageRulesTest {
             .whereLayer("pubsub").mayOnlyBeAccessedByLayers("transport", "discovery", "ops")
             .whereLayer("rpc").mayOnlyBeAccessedByLayers("transport", "discovery")
             .whereLayer("brokers").mayOnlyBeAccessedByLayers("config")
-            .whereLayer("broker").mayOnlyBeAccessedByLayers("brokers", "config", "pubsub", "transport", "ops")
+            .whereLayer("broker").mayOnlyBeAccessedByLayers("brokers", "config", "pubsub", "transport", "ops", "server")
             .whereLayer("config").mayOnlyBeAccessedByLayers("rpc", "pubsub", "discovery", "transport", "ops")
             .whereLayer("api").mayOnlyBeAccessedByLayers("config", "broker", "brokers", "rpc", "pubsub", "discovery", "transport", "ops", "demo");
 

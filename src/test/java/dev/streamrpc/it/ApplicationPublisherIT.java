@@ -119,9 +119,12 @@ class ApplicationPublisherIT {
             WsClient client = WsClient.connect(Endpoints.stream(base));
             client.call("subscribe", "{\"channel\":\"life\"}");
             client.close();
+            // The channel applies the leave on whichever thread holds its queue at the time, so its
+            // deactivation may come before or after the connection's closing: neither order is promised.
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
                     observer.call("journal", "{}").getJsonArray("response").getValuesAs(jakarta.json.JsonString::getString))
-                    .containsSubsequence("opened", "opened", "activated life", "deactivated life", "closed"));
+                    .containsSubsequence("opened", "opened", "activated life", "deactivated life")
+                    .containsSubsequence("opened", "opened", "closed"));
         }
     }
 }

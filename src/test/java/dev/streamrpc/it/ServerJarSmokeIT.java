@@ -1,5 +1,6 @@
 package dev.streamrpc.it;
 
+import dev.streamrpc.testing.BurstClient;
 import dev.streamrpc.testing.ServerProcess;
 import dev.streamrpc.testing.WsClient;
 import org.junit.jupiter.api.Test;
@@ -135,6 +136,32 @@ class ServerJarSmokeIT {
         }
     }
 
+    /**
+     * A client's requests that arrive in one read are answered in one socket write (Jetty's
+     * threads keep a read's replies until the thread reads again: ReadRunConnector). Counted by
+     * Linux as the server process's write system calls; before, each reply was one.
+     */
+    @Test
+    void repliesToRequestsReadTogetherLeaveInOneWrite() throws Exception {
+        int requests = 16;
+        List<String> burst = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            burst.add("{\"id\":" + i + ",\"method\":\"echo\",\"payload\":{\"n\":" + i + "}}");
+        }
+        try (ServerProcess server = new ServerProcess(Map.of());
+             BurstClient client = new BurstClient(server.uri())) {
+            for (int round = 0; round < 3; round++) {
+                long before = writeCalls(server.pid());
+                client.sendTogether(burst);
+                for (int i = 0; i < requests; i++) {
+                    assertThat(client.nextText()).isEqualTo("{\"id\":" + i + ",\"method\":\"echo\",\"response\":{\"n\":" + i + "}}");
+                }
+                // A few to spare: a selector's wake-up is a write too.
+                assertThat(writeCalls(server.pid()) - before).as("write calls for %d replies", requests).isLessThanOrEqualTo(4);
+            }
+        }
+    }
+
     @Test
     void aThreadCapBelowJettysNeedsStopsStartUpWithTheReason() throws Exception {
         ServerProcess.Failed failed = ServerProcess.failingToStart(Map.of("STREAM_JETTY_THREADS", "2"));
@@ -155,6 +182,13 @@ class ServerJarSmokeIT {
         Matcher row = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+\\d+\\s+" + Pattern.quote(className) + "\\s*$", Pattern.MULTILINE)
                 .matcher(histogram);
         return row.find() ? Long.parseLong(row.group(1)) : 0;
+    }
+
+    /** Write system calls a process made so far ({@code syscw} of Linux's /proc/PID/io). */
+    private static long writeCalls(long pid) throws IOException {
+        Matcher calls = Pattern.compile("^syscw: (\\d+)$", Pattern.MULTILINE).matcher(Files.readString(Path.of("/proc", Long.toString(pid), "io")));
+        assertThat(calls.find()).isTrue();
+        return Long.parseLong(calls.group(1));
     }
 
     /** Threads of Jetty's pool ({@code qtp...}) in a process, from Linux's /proc. */

@@ -110,6 +110,33 @@ class OutboxTest {
     }
 
     @Test
+    void aReadRunKeepsTheRepliesOfTheConnectionItReadsOnlyAndWritesThemTogetherWhenItEnds() throws InterruptedException {
+        ManualSender read = writingAtOnce(64);
+        ManualSender other = writingAtOnce(64);
+        Outbox reading = new Outbox(read, 1000, listener);
+        Outbox elsewhere = new Outbox(other, 1000, listener);
+        List<String> readBeforeTheEnd = new ArrayList<>();
+        List<String> otherBeforeTheEnd = new ArrayList<>();
+        WriteBehindThread thread = new WriteBehindThread(() -> {
+            WriteBehindThread self = (WriteBehindThread) Thread.currentThread();
+            self.openRead();
+            elsewhere.reserve().fill("d0");   // before the read connection is named: at once
+            reading.readsHere();
+            reading.reserve().fill("r0");
+            reading.reserve().fill("r1");
+            elsewhere.reserve().fill("d1");
+            readBeforeTheEnd.addAll(read.written);
+            otherBeforeTheEnd.addAll(other.written);
+            self.openRead();   // the thread reads again: the last read's replies go first
+        }, "jetty");
+        thread.start();
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(readBeforeTheEnd).isEmpty();
+        assertThat(read.written).containsExactly("r0+", "r1");
+        assertThat(otherBeforeTheEnd).containsExactly("d0", "d1");
+    }
+
+    @Test
     void outsideARunEachReplyIsWrittenAtOnce() {
         ManualSender sender = writingAtOnce(64);
         Outbox outbox = new Outbox(sender, 1000, listener);
