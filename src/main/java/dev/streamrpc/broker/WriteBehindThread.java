@@ -20,13 +20,17 @@ import java.util.List;
  * handled one by one on the reading thread, and their replies leave in one write when the thread
  * reads again, selects, or ends its job (dev.streamrpc.server.ReadRunConnector). A read run keeps
  * the writes of the connection it reads only, once named ({@link #reads}), and anything else goes
- * out at once: a read that ends without those hooks (its connection failing) then holds nothing
- * but what that connection can no longer take.
+ * out at once: a read that ends without those hooks (its connection closing or failing) holds
+ * nothing another connection waits for. The replies to requests that arrive in the same read as
+ * the client's close frame are dropped with the connection's queue: Jetty answers the close
+ * before the read's run ends.
  *
  * <p>The embedded server creates Jetty's threads from its own class loader, so it makes this
  * class one the web app takes from the server rather than from its own classes (Jetty's
  * protected classes); in a WAR on another server no thread is of this class but Redis's. Any
  * other thread (the fan-out threads, the RPC workers) writes at once, and pays one type check.
+ * There the rest of this package is the web app's, this class the server's: so it reaches
+ * nothing package-private of its package, and nothing there reaches its own.
  */
 public final class WriteBehindThread extends Thread {
 

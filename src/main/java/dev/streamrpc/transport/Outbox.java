@@ -67,6 +67,9 @@ final class Outbox {
         void closing(CloseStatus status, int dropped);
     }
 
+    /** What an outbox may hold while its writes wait for the end of a run, at most (a quarter of its limit if less). */
+    private static final long WRITE_BEHIND_BYTES = 64 * 1024;
+
     private final Object lock = new Object();
     private final ArrayDeque<Slot> queue = new ArrayDeque<>();
     private final List<EncodedMessage> batch = new ArrayList<>();   // the pumping thread's
@@ -216,10 +219,21 @@ final class Outbox {
         return true;
     }
 
-    /** Starts writing what may go now; in a {@link WriteBehindThread} run, once the run ends. */
+    /**
+     * Starts writing what may go now; in a {@link WriteBehindThread} run, once the run ends, while
+     * the outbox holds little. What waits for a run's end counts against the outbox's limit, and a
+     * run's replies can be large (ten subscribes each recovering 100 KB would have closed the
+     * connection as a slow consumer), so past that it all goes now.
+     */
     private void pump() {
-        if (!WriteBehindThread.later(pumpNow)) {
+        if (!(Thread.currentThread() instanceof WriteBehindThread && holdsLittle() && WriteBehindThread.later(pumpNow))) {
             pumpNow();
+        }
+    }
+
+    private boolean holdsLittle() {
+        synchronized (lock) {
+            return bytes <= Math.min(WRITE_BEHIND_BYTES, maxBytes / 4);
         }
     }
 

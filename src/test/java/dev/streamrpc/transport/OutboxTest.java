@@ -137,6 +137,26 @@ class OutboxTest {
     }
 
     @Test
+    void largeRepliesInARunGoAtOnceRatherThanFillTheOutboxPastItsLimit() throws InterruptedException {
+        ManualSender sender = writingAtOnce(64);
+        Outbox outbox = new Outbox(sender, 1000, listener);
+        String large = "x".repeat(300);
+        WriteBehindThread thread = new WriteBehindThread(() -> {
+            WriteBehindThread self = (WriteBehindThread) Thread.currentThread();
+            self.openRead();
+            outbox.readsHere();
+            for (int i = 0; i < 5; i++) {
+                outbox.reserve().fill(large);   // 1,500 bytes in all, against a limit of 1,000
+            }
+            self.close();
+        }, "jetty");
+        thread.start();
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(closings).isEmpty();
+        assertThat(sender.written).hasSize(5);
+    }
+
+    @Test
     void outsideARunEachReplyIsWrittenAtOnce() {
         ManualSender sender = writingAtOnce(64);
         Outbox outbox = new Outbox(sender, 1000, listener);
