@@ -7,7 +7,6 @@ import dev.streamrpc.api.PositionedSubscription;
 import dev.streamrpc.api.Recovery;
 import dev.streamrpc.api.StreamPosition;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -237,7 +236,7 @@ final class Subscriptions implements ConnectionChannels {
 
     private Map<String, List<String>> snapshotLocked() {
         Map<String, List<String>> copy = new LinkedHashMap<>();
-        held.forEach((channel, patterns) -> copy.put(channel, List.copyOf(new ArrayList<>(patterns.keySet()))));
+        held.forEach((channel, patterns) -> copy.put(channel, List.copyOf(patterns.keySet())));
         return copy;
     }
 

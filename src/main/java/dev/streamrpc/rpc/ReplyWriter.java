@@ -14,8 +14,22 @@ import java.util.Map;
  */
 final class ReplyWriter {
 
+    /**
+     * Equal only to itself: Yasson keeps every object it is writing in a hash set (to refuse
+     * cycles), and a record's own hash code would walk the whole result, twice per reply.
+     */
     @JsonbPropertyOrder({"id", "method", "response"})
     public record Response(JsonValue id, String method, Object response) {
+
+        @Override
+        public boolean equals(Object other) {
+            return this == other;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
     }
 
     @JsonbPropertyOrder({"id", "method", "error"})
