@@ -47,6 +47,7 @@ public final class WriteBehindThread extends Thread {
     private Runnable owner;    // the write of the connection a read run reads, once named
     private int steps;
     private final List<Runnable> writes = new ArrayList<>();
+    private int ran;           // during a flush, the writes at the head of the list that have run
 
     public WriteBehindThread(Runnable task, String name) {
         super(task, name);
@@ -105,8 +106,9 @@ public final class WriteBehindThread extends Thread {
         if (!open || reading && write != owner) {
             return false;
         }
-        for (Runnable kept : writes) {
-            if (kept == write) {
+        // One still to run will see what is asked now; one that ran already in this flush must run again.
+        for (int i = ran; i < writes.size(); i++) {
+            if (writes.get(i) == write) {
                 return true;
             }
         }
@@ -117,16 +119,22 @@ public final class WriteBehindThread extends Thread {
         return true;
     }
 
+    /** Not re-entered: a write sends, and runs no job, read or select of its thread. */
     private void flush() {
         steps = 0;
         int due = writes.size();   // a write asked for while these run waits for the next flush
-        for (int i = 0; i < due; i++) {
-            try {
-                writes.get(i).run();
-            } catch (RuntimeException e) {
-                LOG.error("A write put off until the end of a run failed", e);
+        try {
+            while (ran < due) {
+                Runnable write = writes.get(ran++);
+                try {
+                    write.run();
+                } catch (RuntimeException e) {
+                    LOG.error("A write put off until the end of a run failed", e);
+                }
             }
+        } finally {
+            writes.subList(0, ran).clear();
+            ran = 0;
         }
-        writes.subList(0, due).clear();
     }
 }

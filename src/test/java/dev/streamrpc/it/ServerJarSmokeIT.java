@@ -163,6 +163,39 @@ class ServerJarSmokeIT {
     }
 
     @Test
+    void aReplyPutOffToTheEndOfItsReadStillPrecedesTheDeliveryItsRequestCaused() throws Exception {
+        try (ServerProcess server = new ServerProcess(Map.of());
+             BurstClient client = new BurstClient(server.uri())) {
+            client.sendTogether(List.of("{\"id\":0,\"method\":\"subscribe\",\"payload\":{\"channel\":\"o\"}}"));
+            assertThat(client.nextText()).isEqualTo("{\"id\":0,\"method\":\"subscribe\",\"response\":{\"subscribed\":{\"o\":[\"*\"]}}}");
+            int publishes = 5;
+            for (int round = 0; round < 20; round++) {
+                List<String> burst = new ArrayList<>();
+                for (int k = 1; k <= publishes; k++) {
+                    burst.add("{\"id\":" + (round * publishes + k) + ",\"method\":\"publish\",\"payload\":{\"channel\":\"o\",\"data\":"
+                            + (round * publishes + k) + "}}");
+                }
+                client.sendTogether(burst);
+                List<String> frames = new ArrayList<>();
+                for (int i = 0; i < 2 * publishes; i++) {
+                    frames.add(client.nextText());
+                }
+                int lastReply = -1;
+                int lastDelivery = -1;
+                for (int k = 1; k <= publishes; k++) {
+                    int n = round * publishes + k;
+                    int reply = frames.indexOf("{\"id\":" + n + ",\"method\":\"publish\",\"response\":{\"channel\":\"o\",\"event\":null,\"data\":" + n + "}}");
+                    int delivery = frames.indexOf("{\"channel\":\"o\",\"event\":\"\",\"data\":" + n + "}");
+                    assertThat(reply).as("publish %d's reply in %s", n, frames).isGreaterThan(lastReply).isLessThan(delivery);
+                    assertThat(delivery).as("publish %d's delivery in %s", n, frames).isGreaterThan(lastDelivery);
+                    lastReply = reply;
+                    lastDelivery = delivery;
+                }
+            }
+        }
+    }
+
+    @Test
     void aThreadCapBelowJettysNeedsStopsStartUpWithTheReason() throws Exception {
         ServerProcess.Failed failed = ServerProcess.failingToStart(Map.of("STREAM_JETTY_THREADS", "2"));
         assertThat(failed.exitCode()).isNotZero();

@@ -139,21 +139,25 @@ class OutboxTest {
     @Test
     void largeRepliesInARunGoAtOnceRatherThanFillTheOutboxPastItsLimit() throws InterruptedException {
         ManualSender sender = writingAtOnce(64);
-        Outbox outbox = new Outbox(sender, 1000, listener);
-        String large = "x".repeat(300);
+        Outbox outbox = new Outbox(sender, 1000, listener);   // a run holds at most a quarter: 250 bytes
+        String reply = "x".repeat(100);
+        List<Integer> writtenAfterEachReply = new ArrayList<>();
         WriteBehindThread thread = new WriteBehindThread(() -> {
             WriteBehindThread self = (WriteBehindThread) Thread.currentThread();
             self.openRead();
             outbox.readsHere();
             for (int i = 0; i < 5; i++) {
-                outbox.reserve().fill(large);   // 1,500 bytes in all, against a limit of 1,000
+                outbox.reserve().fill(reply);
+                writtenAfterEachReply.add(sender.written.size());
             }
             self.close();
         }, "jetty");
         thread.start();
         thread.join(TimeUnit.SECONDS.toMillis(10));
-        assertThat(closings).isEmpty();
+        // Two replies (200 bytes) wait for the run's end; the third (300) sends the three at once.
+        assertThat(writtenAfterEachReply).containsExactly(0, 0, 3, 3, 3);
         assertThat(sender.written).hasSize(5);
+        assertThat(closings).isEmpty();
     }
 
     @Test

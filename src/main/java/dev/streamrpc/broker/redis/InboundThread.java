@@ -32,7 +32,8 @@ final class InboundThread extends ThreadPoolExecutor {
     @Override
     protected void afterExecute(Runnable task, Throwable failure) {
         WriteBehindThread thread = (WriteBehindThread) Thread.currentThread();
-        if (getQueue().isEmpty()) {
+        // A task that failed ends its thread, and the run with it: what it kept goes out first.
+        if (failure != null || getQueue().isEmpty()) {
             thread.close();
         } else {
             thread.step();

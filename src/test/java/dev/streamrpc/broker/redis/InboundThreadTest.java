@@ -45,6 +45,20 @@ class InboundThreadTest {
         assertThat(log).containsExactly("task", "write");
     }
 
+    @Test
+    void aTaskThatFailsStillWritesWhatItsRunKept() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        thread.execute(() -> await(gate));
+        thread.execute(this::taskThatWrites);
+        thread.execute(() -> {
+            throw new IllegalStateException("a failing task (expected in this test)");
+        });
+        thread.execute(() -> log.add("after"));
+        gate.countDown();
+        stop();
+        assertThat(log).containsExactly("task", "write", "after");
+    }
+
     private void taskThatWrites() {
         log.add("task");
         assertThat(WriteBehindThread.later(write)).isTrue();

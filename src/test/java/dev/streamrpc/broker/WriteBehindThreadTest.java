@@ -1,0 +1,39 @@
+package dev.streamrpc.broker;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WriteBehindThreadTest {
+
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+
+    @Test
+    void aWriteAskedAgainAfterItRanInAFlushRunsAgainLater() throws InterruptedException {
+        Runnable first = () -> log.add("first");
+        // As a connection whose send fails can complete another's reply on the same thread.
+        Runnable second = () -> {
+            log.add("second");
+            assertThat(WriteBehindThread.later(first)).isTrue();
+        };
+        WriteBehindThread thread = new WriteBehindThread(() -> {
+            WriteBehindThread self = (WriteBehindThread) Thread.currentThread();
+            self.open();
+            WriteBehindThread.later(first);
+            WriteBehindThread.later(second);
+            for (int i = 0; i < WriteBehindThread.MOST_STEPS; i++) {
+                self.step();   // the last step flushes, and the run stays open
+            }
+            log.add("flushed");
+            self.close();
+        }, "inbound");
+        thread.start();
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(log).containsExactly("first", "second", "flushed", "first");
+    }
+}
