@@ -55,7 +55,8 @@ public final class WriteBehindThread extends Thread {
 
     /**
      * Puts {@code write} off until the end of the current thread's run, if it is in one; the
-     * same {@code write} (by identity) asked again meanwhile runs once. False, and nothing kept,
+     * same {@code write} (by identity) asked again before it has run runs once (asked again after,
+     * it runs again at the next flush). False, and nothing kept,
      * when the current thread is not in a run, its run is full, or it is a read run of another
      * connection: the caller writes now.
      */
