@@ -75,6 +75,7 @@ final class Outbox {
     private final List<EncodedMessage> batch = new ArrayList<>();   // the pumping thread's
     private final Sender sender;
     private final long maxBytes;
+    private final long writeBehindBytes;   // WRITE_BEHIND_BYTES, or a quarter of maxBytes if less
     private final ClosingListener listener;
     private final Runnable pumpNow = this::pumpNow;   // one per outbox: a run writes each outbox once
     private long bytes;             // guarded by lock: accepted and not yet written, in flight included
@@ -88,6 +89,7 @@ final class Outbox {
     Outbox(Sender sender, long maxBytes, ClosingListener listener) {
         this.sender = sender;
         this.maxBytes = maxBytes;
+        this.writeBehindBytes = Math.min(WRITE_BEHIND_BYTES, maxBytes / 4);
         this.listener = listener;
     }
 
@@ -233,7 +235,7 @@ final class Outbox {
 
     private boolean holdsLittle() {
         synchronized (lock) {
-            return bytes <= Math.min(WRITE_BEHIND_BYTES, maxBytes / 4);
+            return bytes <= writeBehindBytes;
         }
     }
 
