@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.Collections;
 
 /**
  * Answers a WebSocket handshake on {@code /stream} that {@link Handshakes} refuses with its
@@ -30,7 +31,7 @@ final class HandshakeGuard extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+        if (!isHandshake(request)) {
             chain.doFilter(request, response);
             return;
         }
@@ -51,5 +52,26 @@ final class HandshakeGuard extends HttpFilter {
         if (response.getStatus() == HttpServletResponse.SC_SWITCHING_PROTOCOLS && !request.isAsyncStarted()) {
             upgrading.upgraded();
         }
+    }
+
+    /**
+     * Whether the container could take the request for a WebSocket handshake. Containers read
+     * {@code Upgrade} differently (Jetty takes the last of several headers, Tomcat any token of a
+     * list), so any {@code websocket} token in any of them counts; so does a handshake's key or an
+     * HTTP/2 {@code CONNECT} (RFC 8441), which carries no {@code Upgrade} at all. Missing one
+     * would let a handshake past the origin check and the authenticator.
+     */
+    private static boolean isHandshake(HttpServletRequest request) {
+        if (request.getHeader("Sec-WebSocket-Key") != null || "CONNECT".equals(request.getMethod())) {
+            return true;
+        }
+        for (String header : Collections.list(request.getHeaders("Upgrade"))) {
+            for (String token : header.split(",")) {
+                if (token.trim().equalsIgnoreCase("websocket")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

@@ -7,6 +7,7 @@ import dev.streamrpc.api.HandshakeRefused;
 import dev.streamrpc.api.Publisher;
 import dev.streamrpc.api.RpcContext;
 import dev.streamrpc.api.RpcMethod;
+import dev.streamrpc.testing.BurstClient;
 import dev.streamrpc.testing.Deployments;
 import dev.streamrpc.testing.Endpoints;
 import dev.streamrpc.testing.WsClient;
@@ -20,6 +21,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.security.Principal;
@@ -104,6 +106,15 @@ class AccessControlIT {
         assertThat(WsClient.handshakeStatus(stream("?token=stolen"), List.of())).isEqualTo(403);
         assertThat(WsClient.handshakeStatus(stream("?token=alice-token"), List.of())).isEqualTo(101);
         assertThat(WsClient.handshakeStatus(stream(""), List.of("bearer", "bob-token"))).isEqualTo(101);
+    }
+
+    @Test
+    void anUpgradeHeaderThatAlsoNamesAnotherProtocolIsCheckedToo() throws IOException {
+        assertThat(BurstClient.handshakeStatus(stream("?token=alice-token"), "Upgrade: x\r\nUpgrade: websocket\r\n"))
+                .as("the container upgrades such a request").isEqualTo(101);
+        assertThat(BurstClient.handshakeStatus(stream(""), "Upgrade: x\r\nUpgrade: websocket\r\n")).isEqualTo(401);
+        assertThat(BurstClient.handshakeStatus(stream(""), "Upgrade: websocket\r\nUpgrade: x\r\n")).isEqualTo(401);
+        assertThat(BurstClient.handshakeStatus(stream(""), "Upgrade: x, websocket\r\n")).isEqualTo(401);
     }
 
     @Test

@@ -25,13 +25,31 @@ public final class BurstClient implements AutoCloseable {
         socket.setTcpNoDelay(true);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
-        out.write(("GET " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        String head = readHead();
+        out.write(handshake(uri, "Upgrade: websocket\r\n"));
+        String head = readHead(in);
         if (!head.startsWith("HTTP/1.1 101")) {
             throw new IOException("no upgrade: " + head);
         }
+    }
+
+    /**
+     * The HTTP status that answers a handshake whose {@code Upgrade} header lines (each ending in
+     * CRLF) are given: requests the JDK's client will not send, such as two {@code Upgrade} headers.
+     */
+    public static int handshakeStatus(URI uri, String upgradeLines) throws IOException {
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(handshake(uri, upgradeLines));
+            String head = readHead(new DataInputStream(socket.getInputStream()));
+            return Integer.parseInt(head.substring("HTTP/1.1 ".length(), "HTTP/1.1 ".length() + 3));
+        }
+    }
+
+    private static byte[] handshake(URI uri, String upgradeLines) {
+        String target = uri.getRawQuery() == null ? uri.getRawPath() : uri.getRawPath() + "?" + uri.getRawQuery();
+        return ("GET " + target + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\n" + upgradeLines
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Sends the texts (each under 126 bytes of UTF-8) as text frames in one write. */
@@ -68,7 +86,7 @@ public final class BurstClient implements AutoCloseable {
         return new String(payload, StandardCharsets.UTF_8);
     }
 
-    private String readHead() throws IOException {
+    private static String readHead(DataInputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             head.append((char) in.readUnsignedByte());
