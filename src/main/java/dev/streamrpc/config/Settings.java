@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.DoublePredicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -86,7 +87,7 @@ public record Settings(
                 read.positiveInt("stream.max-connections", 20_000),
                 read.duration("stream.idle-timeout", "PT5M"),
                 read.positiveDouble("stream.rate-limit", 1000),
-                read.positiveDouble("stream.rate-burst", 2000),
+                read.atLeastOne("stream.rate-burst", 2000),
                 read.string("stream.allowed-origins", "self"),
                 read.positiveInt("stream.rpc-workers", 64),
                 read.positiveInt("stream.rpc-queue", 10_000),
@@ -153,16 +154,25 @@ public record Settings(
         }
 
         double positiveDouble(String key, double fallback) {
+            return number(key, fallback, value -> value > 0, "a number above 0");
+        }
+
+        /** A bucket of fewer than one token never holds a whole request: every request would be refused. */
+        double atLeastOne(String key, double fallback) {
+            return number(key, fallback, value -> value >= 1, "a number of at least 1");
+        }
+
+        private double number(String key, double fallback, DoublePredicate allowed, String expected) {
             String text = string(key, Double.toString(fallback));
             try {
                 double value = Double.parseDouble(text);
-                if (value > 0 && Double.isFinite(value)) {
+                if (Double.isFinite(value) && allowed.test(value)) {
                     return value;
                 }
             } catch (NumberFormatException e) {
                 // reported below
             }
-            problems.add(key + ": expected a number above 0, got '" + text + "'");
+            problems.add(key + ": expected " + expected + ", got '" + text + "'");
             return fallback;
         }
 
