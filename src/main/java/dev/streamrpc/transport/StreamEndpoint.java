@@ -4,6 +4,7 @@ import dev.streamrpc.pubsub.CloseStatus;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import org.slf4j.Logger;
@@ -40,7 +41,9 @@ public class StreamEndpoint extends Endpoint {
     @Override
     public void onOpen(Session session, EndpointConfig config) {
         session.addMessageHandler(String.class, this::onText);
-        session.addMessageHandler(ByteBuffer.class, this::onBinary);
+        // Partial: a whole-message handler would gather every fragment first, and answer one over
+        // the container's binary limit with 1009 instead of the protocol's 1003.
+        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) this::onBinary);
         try {
             connection = transport.open(session);
         } catch (RuntimeException e) {
@@ -60,7 +63,7 @@ public class StreamEndpoint extends Endpoint {
         }
     }
 
-    void onBinary(ByteBuffer frame) {
+    void onBinary(ByteBuffer fragment, boolean last) {
         if (connection != null) {
             connection.close(CloseStatus.BINARY_FRAME);
         }

@@ -86,6 +86,18 @@ class TransportIT {
     }
 
     @Test
+    void aBinaryMessageClosesWith1003WhateverItsSize() {
+        try (WsClient client = WsClient.connect(Endpoints.stream(base))) {
+            client.sendBinary(new byte[100_000]);
+            assertThat(client.awaitClose().code()).isEqualTo(1003);
+        }
+        try (WsClient client = WsClient.connect(Endpoints.stream(base))) {
+            client.sendBinaryFragment(new byte[] {1, 2, 3});
+            assertThat(client.awaitClose().code()).as("closed at the first fragment").isEqualTo(1003);
+        }
+    }
+
+    @Test
     void aTextMessageOverTheLimitClosesWith1009AndOneAtTheLimitIsServed() {
         try (WsClient client = WsClient.connect(Endpoints.stream(base))) {
             String prefix = "{\"id\":1,\"method\":\"echo\",\"payload\":{\"s\":\"";

@@ -115,6 +115,11 @@ public final class WsClient implements AutoCloseable {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
     }
 
+    /** Sends the first fragment of a binary message, and not the rest. */
+    public void sendBinaryFragment(byte[] bytes) {
+        socket.sendBinary(ByteBuffer.wrap(bytes), false).join();
+    }
+
     /** Sends a request with a fresh string id and returns that id. */
     public String request(String method, String payloadJson) {
         String id = "r" + ids.incrementAndGet();

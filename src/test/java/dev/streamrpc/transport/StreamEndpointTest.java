@@ -41,7 +41,7 @@ class StreamEndpointTest {
 
         endpoint.onOpen(session, null);
         endpoint.onText("{\"id\":1,\"method\":\"echo\"}");
-        endpoint.onBinary(ByteBuffer.allocate(1));
+        endpoint.onBinary(ByteBuffer.allocate(1), false);
         endpoint.onError(session, new IllegalStateException("late"));
         endpoint.onClose(session, new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, ""));
 
