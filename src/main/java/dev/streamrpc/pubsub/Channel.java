@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -132,7 +133,7 @@ final class Channel {
         final Subscriptions member;
         final TreeMap<String, EventPattern> patterns = new TreeMap<>();   // sorted: part of the group key
         boolean positioned;
-        long skipThrough;   // a member that recovered beyond this server's feed gets nothing up to here
+        Skip skip = Skip.NOTHING;   // a member that recovered beyond this server's feed gets nothing up to here
         Unconfirmed unconfirmed;   // null unless a since ahead of this server's feed awaits the broker's check
         Group group;
         int index;          // in group.members
@@ -150,13 +151,34 @@ final class Channel {
      */
     private static final class Unconfirmed {
         boolean positioned;
-        long skipThrough;
-        final List<Long> offsets = new ArrayList<>(1);   // of the since still unchecked
+        Skip skip;
+        final List<Skip> sinces = new ArrayList<>(1);   // still unchecked
 
         Unconfirmed(Membership membership) {
             positioned = membership.positioned;
-            skipThrough = membership.skipThrough;
+            skip = membership.skip;
         }
+
+        /** Takes the unchecked since at {@code offset}; null when there is none. */
+        Skip take(long offset) {
+            for (Iterator<Skip> unchecked = sinces.iterator(); unchecked.hasNext(); ) {
+                Skip since = unchecked.next();
+                if (since.offset() == offset) {
+                    unchecked.remove();
+                    return since;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * The publications a member already has: those of {@code epoch} up to {@code offset}. It
+     * names its epoch because the stream may start over in a new one (its history expired or
+     * was lost) while the member stays, and then the member has none of the new epoch's offsets.
+     */
+    private record Skip(String epoch, long offset) {
+        static final Skip NOTHING = new Skip("", 0);
     }
 
     /**
@@ -393,8 +415,9 @@ final class Channel {
             if (membership.unconfirmed == null) {
                 membership.unconfirmed = new Unconfirmed(membership);
             }
-            membership.unconfirmed.offsets.add(since.offset());
-            membership.skipThrough = Math.max(membership.skipThrough, since.offset());
+            Skip skip = new Skip(epoch, since.offset());
+            membership.unconfirmed.sinces.add(skip);
+            membership.skip = farther(membership.skip, skip);
             setPositioned(membership, true);
             join.joined().complete(new Joined(new StreamState(epoch, since.offset()), true));
         } else {
@@ -414,20 +437,21 @@ final class Channel {
     void checked(Subscriptions member, long offset, boolean kept) {
         Membership membership = memberships.get(member);
         Unconfirmed unconfirmed = membership == null ? null : membership.unconfirmed;
-        if (unconfirmed == null || !unconfirmed.offsets.remove(Long.valueOf(offset))) {
+        Skip since = unconfirmed == null ? null : unconfirmed.take(offset);
+        if (since == null) {
             return;   // the member left the channel meanwhile
         }
         if (kept) {
             unconfirmed.positioned = true;
-            unconfirmed.skipThrough = Math.max(unconfirmed.skipThrough, offset);
+            unconfirmed.skip = farther(unconfirmed.skip, since);
         }
-        long skipThrough = unconfirmed.skipThrough;
-        for (long pending : unconfirmed.offsets) {
-            skipThrough = Math.max(skipThrough, pending);
+        Skip skip = unconfirmed.skip;
+        for (Skip pending : unconfirmed.sinces) {
+            skip = farther(skip, pending);
         }
-        membership.skipThrough = skipThrough;
-        setPositioned(membership, unconfirmed.positioned || !unconfirmed.offsets.isEmpty());
-        if (unconfirmed.offsets.isEmpty()) {
+        membership.skip = skip;
+        setPositioned(membership, unconfirmed.positioned || !unconfirmed.sinces.isEmpty());
+        if (unconfirmed.sinces.isEmpty()) {
             membership.unconfirmed = null;
         }
     }
@@ -640,13 +664,13 @@ final class Channel {
         hub.gapAnnounced();
     }
 
-    /** Hands frames to a group's members, each without those it already has (up to its {@code skipThrough}). */
+    /** Hands frames to a group's members, each without those it already has (see {@link Skip}). */
     private int send(Group group, FrameRun run) {
         int sent = 0;
         Membership[] members = group.members;
         for (int i = 0; i < group.size; i++) {
             Membership membership = members[i];
-            List<EncodedMessage> frames = run.after(membership.skipThrough);
+            List<EncodedMessage> frames = run.after(through(membership.skip));
             if (frames.isEmpty()) {
                 continue;
             }
@@ -659,6 +683,16 @@ final class Channel {
             }
         }
         return sent;
+    }
+
+    /** How far a skip reaches in the current epoch: nowhere once the stream has started over. */
+    private long through(Skip skip) {
+        return skip.epoch().equals(epoch) ? skip.offset() : 0;
+    }
+
+    /** Whichever of two skips reaches farther in the current epoch. */
+    private Skip farther(Skip one, Skip other) {
+        return through(one) >= through(other) ? one : other;
     }
 
     private void dropHeld() {
