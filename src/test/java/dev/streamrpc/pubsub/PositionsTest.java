@@ -57,8 +57,10 @@ class PositionsTest {
     void positionedSubscribersGetOffsetsAndTheOthersTheVersionOneFrame() {
         RecordingSubscriber plain = new RecordingSubscriber("plain");
         RecordingSubscriber positioned = new RecordingSubscriber("positioned");
+        RecordingSubscriber byEvent = new RecordingSubscriber("by-event");   // another pattern: another group
         manager.register(plain).subscribe("p", "*").toCompletableFuture().join();
         PositionedSubscription at = positioned(manager.register(positioned), "p", "*", null);
+        positioned(manager.register(byEvent), "p", "e", null);
         assertThat(at.position().offset()).isZero();
         assertThat(at.recovery()).isNull();
         publish("p", "e", 1);
@@ -66,8 +68,10 @@ class PositionsTest {
         assertThat(plain.texts()).containsExactly("{\"channel\":\"p\",\"event\":\"e\",\"data\":1}", "{\"channel\":\"p\",\"event\":\"e\",\"data\":2}");
         assertThat(positioned.texts()).containsExactly("{\"channel\":\"p\",\"event\":\"e\",\"data\":1,\"offset\":1}",
                 "{\"channel\":\"p\",\"event\":\"e\",\"data\":2,\"offset\":2}");
-        assertThat(positioned.received.get(0).utf8()).as("spliced once per publication")
-                .isSameAs(positioned.received.get(0).utf8());
+        assertThat(byEvent.texts()).isEqualTo(positioned.texts());
+        for (int i = 0; i < 2; i++) {
+            assertThat(byEvent.received.get(i)).as("spliced once per publication").isSameAs(positioned.received.get(i));
+        }
     }
 
     @Test
