@@ -52,9 +52,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p><b>The broker subscription is a state, not a held lock.</b> The first member moves the
  * channel from NEW to SUBSCRIBING and asks the broker; members that join meanwhile wait for
- * the same confirmation, nobody blocks, and nothing is delivered until the channel is ACTIVE.
- * A broker that refuses, or does not confirm within its timeout, fails every waiting member
- * with {@code Cannot subscribe to channel}. After the last member leaves, the channel is
+ * the same confirmation, nobody blocks, and nothing is delivered until the channel is ACTIVE:
+ * publications the broker hands over before its confirmation are held, and those after the
+ * position it confirms go out right behind the members' replies. A broker that refuses, or
+ * does not confirm within its timeout, fails every waiting member with
+ * {@code Cannot subscribe to channel}. After the last member leaves, the channel is
  * UNSUBSCRIBING until the broker confirms; at most one broker call is outstanding per
  * channel, so the broker sees them in order.
  *
@@ -239,7 +241,7 @@ final class Channel {
     private String epoch;
     private long last;                                                   // the last offset delivered here
     private boolean filling;                                             // reading a gap from the history
-    private final ArrayDeque<Publication> held = new ArrayDeque<>(1);    // arrived while filling; still charged
+    private final ArrayDeque<Publication> held = new ArrayDeque<>(1);    // arrived while subscribing or filling; still charged
 
     /** Each pattern and how many members hold it; read by {@code server_info} from any thread. */
     private final ConcurrentHashMap<String, Integer> patternCounts = new ConcurrentHashMap<>(2);
@@ -471,7 +473,6 @@ final class Channel {
         }
         if (memberships.isEmpty() && state == State.ACTIVE) {
             hub.fire(new ChannelDeactivated(name));
-            dropHeld();
             unsubscribeBroker();
         }
     }
@@ -537,12 +538,14 @@ final class Channel {
 
     /** An inbound publication: delivered in offset order, after any it skipped; its charge is released once done. */
     private void publish(Publication publication) {
-        if (state != State.ACTIVE) {
-            hub.fannedOut(publication.message());   // nobody here was subscribed when it was published
+        if (state == State.SUBSCRIBING || filling) {
+            // Subscribing: the broker delivers from the moment it subscribed, and its confirmation
+            // (with the position after which it delivers) may come after the first of them.
+            held.add(publication);
             return;
         }
-        if (filling) {
-            held.add(publication);
+        if (state != State.ACTIVE) {
+            hub.fannedOut(publication.message());   // nobody here was subscribed when it was published
             return;
         }
         if (accept(publication)) {
@@ -614,6 +617,11 @@ final class Channel {
             announce(new Frames.Range(last + 1, to, null));
             last = to;
         }
+        acceptHeld();
+    }
+
+    /** Delivers what was held, in order, until one of them waits for offsets it skipped. */
+    private void acceptHeld() {
         while (!filling && !held.isEmpty()) {
             Publication next = held.poll();
             if (accept(next)) {
@@ -733,6 +741,7 @@ final class Channel {
             hub.fire(new ChannelActivated(name));
         }
         answered.forEach(this::admit);
+        acceptHeld();   // those up to the confirmed position are before every member's: accept lets them go
     }
 
     /** Lets go of a broker subscription this channel did not ask for (see {@code Channels.onPublication}), unless someone holds it now. */
@@ -742,7 +751,9 @@ final class Channel {
         }
     }
 
+    /** Lets go of the broker subscription, and of what was held for the members. */
     private void unsubscribeBroker() {
+        dropHeld();
         state = State.UNSUBSCRIBING;
         hub.broker().unsubscribe(name)
                 .whenComplete((ok, failure) -> submit(() -> unsubscribed(failure)));

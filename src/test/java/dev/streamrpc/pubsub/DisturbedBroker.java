@@ -11,13 +11,16 @@ import dev.streamrpc.broker.memory.MemoryBroker;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
 /**
  * A real broker whose feed to the hub the test can disturb: {@code feed} may drop a
- * publication (return null), change it, or hold it back until {@link #release}.
+ * publication (return null), change it, or hold it back until {@link #release}; and
+ * {@code confirming} may keep the hub waiting for the confirmation of a subscribe the broker
+ * has already made (as Redis's answer may come after the channel's first messages).
  */
 final class DisturbedBroker implements Broker {
 
@@ -26,6 +29,7 @@ final class DisturbedBroker implements Broker {
     volatile UnaryOperator<Publication> feed = UnaryOperator.identity();
     volatile boolean holding;
     final List<Publication> heldBack = new CopyOnWriteArrayList<>();
+    volatile CompletableFuture<Void> confirming = CompletableFuture.completedFuture(null);
     private BrokerCallback hub;
 
     /** @param pending the bytes budget {@code delegate} charges, which the hub must share */
@@ -68,7 +72,7 @@ final class DisturbedBroker implements Broker {
 
     @Override
     public CompletionStage<StreamState> subscribe(String channel) {
-        return delegate.subscribe(channel);
+        return delegate.subscribe(channel).thenCombine(confirming, (state, confirmed) -> state);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.streamrpc.api.ConnectionChannels;
 import dev.streamrpc.api.PositionedSubscription;
 import dev.streamrpc.api.Recovery;
 import dev.streamrpc.api.StreamPosition;
+import dev.streamrpc.broker.CannotSubscribe;
 import dev.streamrpc.broker.Publication;
 import dev.streamrpc.testing.TestSettings;
 import jakarta.json.bind.JsonbBuilder;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -203,6 +205,40 @@ class PositionsTest {
         publish("ahead", "e", 4);
         assertThat(late.texts()).containsExactly("{\"channel\":\"ahead\",\"event\":\"e\",\"data\":4,\"offset\":4}");
         assertThat(early.received).hasSize(4);
+    }
+
+    @Test
+    void whatComesBeforeTheBrokersConfirmationOfTheSubscribeIsDeliveredAfterThePositionItConfirms() {
+        useHistoryOf(0);   // nothing could be filled in from the history later
+        broker.confirming = new CompletableFuture<>();
+        RecordingSubscriber plain = new RecordingSubscriber("plain");
+        RecordingSubscriber positioned = new RecordingSubscriber("positioned");
+        CompletableFuture<?> plainJoined = manager.register(plain).subscribe("early", "*").toCompletableFuture();
+        CompletableFuture<PositionedSubscription> at = manager.register(positioned)
+                .subscribeWithPosition("early", "*", null).toCompletableFuture();
+        publish("early", "e", 1);   // the broker has subscribed and hands it over; the hub still waits for the confirmation
+        broker.confirming.complete(null);
+        plainJoined.join();
+        assertThat(at.join().position().offset()).isZero();
+        publish("early", "e", 2);   // the marker: if 1 was lost, 2 comes alone (or after a gap)
+        await().untilAsserted(() -> assertThat(plain.texts()).last().asString().contains("\"data\":2"));
+        await().untilAsserted(() -> assertThat(positioned.texts()).last().asString().contains("\"data\":2"));
+        assertThat(plain.texts()).containsExactly("{\"channel\":\"early\",\"event\":\"e\",\"data\":1}",
+                "{\"channel\":\"early\",\"event\":\"e\",\"data\":2}");
+        assertThat(positioned.texts()).containsExactly("{\"channel\":\"early\",\"event\":\"e\",\"data\":1,\"offset\":1}",
+                "{\"channel\":\"early\",\"event\":\"e\",\"data\":2,\"offset\":2}");
+        assertThat(positioned.repliesAfter).as("the reply goes before the publications after its position").containsExactly(0);
+    }
+
+    @Test
+    void whatCameBeforeARefusedConfirmationIsLetGoOf() {
+        broker.confirming = new CompletableFuture<>();
+        CompletableFuture<?> joined = manager.register(new RecordingSubscriber("refused")).subscribe("refused", "*").toCompletableFuture();
+        publish("refused", "e", 1);
+        assertThat(broker.pending.used()).as("held for the members meanwhile").isPositive();
+        broker.confirming.completeExceptionally(new CannotSubscribe("refused"));
+        assertThatThrownBy(joined::join).hasRootCauseInstanceOf(CannotSubscribe.class);
+        assertThat(broker.pending.used()).as("its charge released").isZero();
     }
 
     @Test
