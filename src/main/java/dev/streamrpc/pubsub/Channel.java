@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -51,9 +52,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p><b>The broker subscription is a state, not a held lock.</b> The first member moves the
  * channel from NEW to SUBSCRIBING and asks the broker; members that join meanwhile wait for
- * the same confirmation, nobody blocks, and nothing is delivered until the channel is ACTIVE.
- * A broker that refuses, or does not confirm within its timeout, fails every waiting member
- * with {@code Cannot subscribe to channel}. After the last member leaves, the channel is
+ * the same confirmation, nobody blocks, and nothing is delivered until the channel is ACTIVE:
+ * publications the broker hands over before its confirmation are held, and those after the
+ * position it confirms go out right behind the members' replies. A broker that refuses, or
+ * does not confirm within its timeout, fails every waiting member with
+ * {@code Cannot subscribe to channel}. After the last member leaves, the channel is
  * UNSUBSCRIBING until the broker confirms; at most one broker call is outstanding per
  * channel, so the broker sees them in order.
  *
@@ -132,7 +135,7 @@ final class Channel {
         final Subscriptions member;
         final TreeMap<String, EventPattern> patterns = new TreeMap<>();   // sorted: part of the group key
         boolean positioned;
-        long skipThrough;   // a member that recovered beyond this server's feed gets nothing up to here
+        Skip skip = Skip.NOTHING;   // a member that recovered beyond this server's feed gets nothing up to here
         Unconfirmed unconfirmed;   // null unless a since ahead of this server's feed awaits the broker's check
         Group group;
         int index;          // in group.members
@@ -150,13 +153,34 @@ final class Channel {
      */
     private static final class Unconfirmed {
         boolean positioned;
-        long skipThrough;
-        final List<Long> offsets = new ArrayList<>(1);   // of the since still unchecked
+        Skip skip;
+        final List<Skip> sinces = new ArrayList<>(1);   // still unchecked
 
         Unconfirmed(Membership membership) {
             positioned = membership.positioned;
-            skipThrough = membership.skipThrough;
+            skip = membership.skip;
         }
+
+        /** Takes the unchecked since at {@code offset}; null when there is none. */
+        Skip take(long offset) {
+            for (Iterator<Skip> unchecked = sinces.iterator(); unchecked.hasNext(); ) {
+                Skip since = unchecked.next();
+                if (since.offset() == offset) {
+                    unchecked.remove();
+                    return since;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * The publications a member already has: those of {@code epoch} up to {@code offset}. It
+     * names its epoch because the stream may start over in a new one (its history expired or
+     * was lost) while the member stays, and then the member has none of the new epoch's offsets.
+     */
+    private record Skip(String epoch, long offset) {
+        static final Skip NOTHING = new Skip("", 0);
     }
 
     /**
@@ -217,7 +241,7 @@ final class Channel {
     private String epoch;
     private long last;                                                   // the last offset delivered here
     private boolean filling;                                             // reading a gap from the history
-    private final ArrayDeque<Publication> held = new ArrayDeque<>(1);    // arrived while filling; still charged
+    private final ArrayDeque<Publication> held = new ArrayDeque<>(1);    // arrived while subscribing or filling; still charged
 
     /** Each pattern and how many members hold it; read by {@code server_info} from any thread. */
     private final ConcurrentHashMap<String, Integer> patternCounts = new ConcurrentHashMap<>(2);
@@ -393,8 +417,9 @@ final class Channel {
             if (membership.unconfirmed == null) {
                 membership.unconfirmed = new Unconfirmed(membership);
             }
-            membership.unconfirmed.offsets.add(since.offset());
-            membership.skipThrough = Math.max(membership.skipThrough, since.offset());
+            Skip skip = new Skip(epoch, since.offset());
+            membership.unconfirmed.sinces.add(skip);
+            membership.skip = farther(membership.skip, skip);
             setPositioned(membership, true);
             join.joined().complete(new Joined(new StreamState(epoch, since.offset()), true));
         } else {
@@ -414,20 +439,21 @@ final class Channel {
     void checked(Subscriptions member, long offset, boolean kept) {
         Membership membership = memberships.get(member);
         Unconfirmed unconfirmed = membership == null ? null : membership.unconfirmed;
-        if (unconfirmed == null || !unconfirmed.offsets.remove(Long.valueOf(offset))) {
+        Skip since = unconfirmed == null ? null : unconfirmed.take(offset);
+        if (since == null) {
             return;   // the member left the channel meanwhile
         }
         if (kept) {
             unconfirmed.positioned = true;
-            unconfirmed.skipThrough = Math.max(unconfirmed.skipThrough, offset);
+            unconfirmed.skip = farther(unconfirmed.skip, since);
         }
-        long skipThrough = unconfirmed.skipThrough;
-        for (long pending : unconfirmed.offsets) {
-            skipThrough = Math.max(skipThrough, pending);
+        Skip skip = unconfirmed.skip;
+        for (Skip pending : unconfirmed.sinces) {
+            skip = farther(skip, pending);
         }
-        membership.skipThrough = skipThrough;
-        setPositioned(membership, unconfirmed.positioned || !unconfirmed.offsets.isEmpty());
-        if (unconfirmed.offsets.isEmpty()) {
+        membership.skip = skip;
+        setPositioned(membership, unconfirmed.positioned || !unconfirmed.sinces.isEmpty());
+        if (unconfirmed.sinces.isEmpty()) {
             membership.unconfirmed = null;
         }
     }
@@ -447,7 +473,6 @@ final class Channel {
         }
         if (memberships.isEmpty() && state == State.ACTIVE) {
             hub.fire(new ChannelDeactivated(name));
-            dropHeld();
             unsubscribeBroker();
         }
     }
@@ -513,12 +538,14 @@ final class Channel {
 
     /** An inbound publication: delivered in offset order, after any it skipped; its charge is released once done. */
     private void publish(Publication publication) {
-        if (state != State.ACTIVE) {
-            hub.fannedOut(publication.message());   // nobody here was subscribed when it was published
+        if (state == State.SUBSCRIBING || filling) {
+            // Subscribing: the broker delivers from the moment it subscribed, and its confirmation
+            // (with the position after which it delivers) may come after the first of them.
+            held.add(publication);
             return;
         }
-        if (filling) {
-            held.add(publication);
+        if (state != State.ACTIVE) {
+            hub.fannedOut(publication.message());   // nobody here was subscribed when it was published
             return;
         }
         if (accept(publication)) {
@@ -590,6 +617,11 @@ final class Channel {
             announce(new Frames.Range(last + 1, to, null));
             last = to;
         }
+        acceptHeld();
+    }
+
+    /** Delivers what was held, in order, until one of them waits for offsets it skipped. */
+    private void acceptHeld() {
         while (!filling && !held.isEmpty()) {
             Publication next = held.poll();
             if (accept(next)) {
@@ -640,13 +672,13 @@ final class Channel {
         hub.gapAnnounced();
     }
 
-    /** Hands frames to a group's members, each without those it already has (up to its {@code skipThrough}). */
+    /** Hands frames to a group's members, each without those it already has (see {@link Skip}). */
     private int send(Group group, FrameRun run) {
         int sent = 0;
         Membership[] members = group.members;
         for (int i = 0; i < group.size; i++) {
             Membership membership = members[i];
-            List<EncodedMessage> frames = run.after(membership.skipThrough);
+            List<EncodedMessage> frames = run.after(through(membership.skip));
             if (frames.isEmpty()) {
                 continue;
             }
@@ -659,6 +691,16 @@ final class Channel {
             }
         }
         return sent;
+    }
+
+    /** How far a skip reaches in the current epoch: nowhere once the stream has started over. */
+    private long through(Skip skip) {
+        return skip.epoch().equals(epoch) ? skip.offset() : 0;
+    }
+
+    /** Whichever of two skips reaches farther in the current epoch. */
+    private Skip farther(Skip one, Skip other) {
+        return through(one) >= through(other) ? one : other;
     }
 
     private void dropHeld() {
@@ -699,6 +741,7 @@ final class Channel {
             hub.fire(new ChannelActivated(name));
         }
         answered.forEach(this::admit);
+        acceptHeld();   // those up to the confirmed position are before every member's: accept lets them go
     }
 
     /** Lets go of a broker subscription this channel did not ask for (see {@code Channels.onPublication}), unless someone holds it now. */
@@ -708,7 +751,9 @@ final class Channel {
         }
     }
 
+    /** Lets go of the broker subscription, and of what was held for the members. */
     private void unsubscribeBroker() {
+        dropHeld();
         state = State.UNSUBSCRIBING;
         hub.broker().unsubscribe(name)
                 .whenComplete((ok, failure) -> submit(() -> unsubscribed(failure)));

@@ -6,28 +6,19 @@ import dev.streamrpc.api.ConnectionChannels;
 import dev.streamrpc.api.PositionedSubscription;
 import dev.streamrpc.api.Recovery;
 import dev.streamrpc.api.StreamPosition;
-import dev.streamrpc.broker.Broker;
-import dev.streamrpc.broker.BrokerCallback;
-import dev.streamrpc.broker.EncodedMessage;
-import dev.streamrpc.broker.History;
-import dev.streamrpc.broker.PendingBytes;
+import dev.streamrpc.broker.CannotSubscribe;
 import dev.streamrpc.broker.Publication;
-import dev.streamrpc.broker.StreamState;
-import dev.streamrpc.broker.memory.MemoryBroker;
 import dev.streamrpc.testing.TestSettings;
 import jakarta.json.bind.JsonbBuilder;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,54 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Version 2 in the hub: offsets on delivered frames, recovery on subscribe, and no silent gaps in a channel's feed. */
 class PositionsTest {
 
-    /**
-     * The memory broker, whose feed to the hub the test can disturb: {@code feed} may drop a
-     * publication (return null), change it, or hold it back until {@link #release()}.
-     */
-    static final class DisturbedBroker implements Broker {
-        final PendingBytes pending = new PendingBytes(1 << 30);
-        final MemoryBroker delegate;
-        volatile UnaryOperator<Publication> feed = UnaryOperator.identity();
-        volatile boolean holding;
-        final List<Publication> heldBack = new CopyOnWriteArrayList<>();
-        private BrokerCallback hub;
-
-        DisturbedBroker(int historySize) {
-            delegate = new MemoryBroker(pending, historySize, Duration.ofMinutes(5), 1 << 20);
-        }
-
-        @Override public void start(BrokerCallback callback) {
-            hub = callback;
-            delegate.start((channel, publication) -> {
-                Publication fed = feed.apply(publication);
-                if (fed == null) {
-                    pending.release(publication.message().size());
-                } else if (holding) {
-                    heldBack.add(fed);
-                } else {
-                    callback.onPublication(channel, fed);
-                }
-            });
-        }
-
-        void release(String channel) {
-            holding = false;
-            heldBack.forEach(publication -> hub.onPublication(channel, publication));
-            heldBack.clear();
-        }
-
-        @Override public CompletionStage<Void> publish(String channel, String event, EncodedMessage message) {
-            return delegate.publish(channel, event, message);
-        }
-        @Override public CompletionStage<StreamState> subscribe(String channel) { return delegate.subscribe(channel); }
-        @Override public CompletionStage<Void> unsubscribe(String channel) { return delegate.unsubscribe(channel); }
-        @Override public CompletionStage<History> history(String channel, long after, int limit) {
-            return delegate.history(channel, after, limit);
-        }
-        @Override public void close() { delegate.close(); }
-    }
-
-    private DisturbedBroker broker = new DisturbedBroker(100);
+    private DisturbedBroker broker = DisturbedBroker.memory(100);
     private SocketsManager manager = manager(broker);
 
     private static SocketsManager manager(DisturbedBroker broker, String... settings) {
@@ -97,7 +41,7 @@ class PositionsTest {
     }
 
     private void useHistoryOf(int size, String... settings) {
-        broker = new DisturbedBroker(size);
+        broker = DisturbedBroker.memory(size);
         String[] all = java.util.Arrays.copyOf(settings, settings.length + 1);
         all[settings.length] = "stream.history.size=" + size;
         manager = manager(broker, all);
@@ -115,8 +59,10 @@ class PositionsTest {
     void positionedSubscribersGetOffsetsAndTheOthersTheVersionOneFrame() {
         RecordingSubscriber plain = new RecordingSubscriber("plain");
         RecordingSubscriber positioned = new RecordingSubscriber("positioned");
+        RecordingSubscriber byEvent = new RecordingSubscriber("by-event");   // another pattern: another group
         manager.register(plain).subscribe("p", "*").toCompletableFuture().join();
         PositionedSubscription at = positioned(manager.register(positioned), "p", "*", null);
+        positioned(manager.register(byEvent), "p", "e", null);
         assertThat(at.position().offset()).isZero();
         assertThat(at.recovery()).isNull();
         publish("p", "e", 1);
@@ -124,8 +70,10 @@ class PositionsTest {
         assertThat(plain.texts()).containsExactly("{\"channel\":\"p\",\"event\":\"e\",\"data\":1}", "{\"channel\":\"p\",\"event\":\"e\",\"data\":2}");
         assertThat(positioned.texts()).containsExactly("{\"channel\":\"p\",\"event\":\"e\",\"data\":1,\"offset\":1}",
                 "{\"channel\":\"p\",\"event\":\"e\",\"data\":2,\"offset\":2}");
-        assertThat(positioned.received.get(0).utf8()).as("spliced once per publication")
-                .isSameAs(positioned.received.get(0).utf8());
+        assertThat(byEvent.texts()).isEqualTo(positioned.texts());
+        for (int i = 0; i < 2; i++) {
+            assertThat(byEvent.received.get(i)).as("spliced once per publication").isSameAs(positioned.received.get(i));
+        }
     }
 
     @Test
@@ -257,6 +205,40 @@ class PositionsTest {
         publish("ahead", "e", 4);
         assertThat(late.texts()).containsExactly("{\"channel\":\"ahead\",\"event\":\"e\",\"data\":4,\"offset\":4}");
         assertThat(early.received).hasSize(4);
+    }
+
+    @Test
+    void whatComesBeforeTheBrokersConfirmationOfTheSubscribeIsDeliveredAfterThePositionItConfirms() {
+        useHistoryOf(0);   // nothing could be filled in from the history later
+        broker.confirming = new CompletableFuture<>();
+        RecordingSubscriber plain = new RecordingSubscriber("plain");
+        RecordingSubscriber positioned = new RecordingSubscriber("positioned");
+        CompletableFuture<?> plainJoined = manager.register(plain).subscribe("early", "*").toCompletableFuture();
+        CompletableFuture<PositionedSubscription> at = manager.register(positioned)
+                .subscribeWithPosition("early", "*", null).toCompletableFuture();
+        publish("early", "e", 1);   // the broker has subscribed and hands it over; the hub still waits for the confirmation
+        broker.confirming.complete(null);
+        plainJoined.join();
+        assertThat(at.join().position().offset()).isZero();
+        publish("early", "e", 2);   // the marker: if 1 was lost, 2 comes alone (or after a gap)
+        await().untilAsserted(() -> assertThat(plain.texts()).last().asString().contains("\"data\":2"));
+        await().untilAsserted(() -> assertThat(positioned.texts()).last().asString().contains("\"data\":2"));
+        assertThat(plain.texts()).containsExactly("{\"channel\":\"early\",\"event\":\"e\",\"data\":1}",
+                "{\"channel\":\"early\",\"event\":\"e\",\"data\":2}");
+        assertThat(positioned.texts()).containsExactly("{\"channel\":\"early\",\"event\":\"e\",\"data\":1,\"offset\":1}",
+                "{\"channel\":\"early\",\"event\":\"e\",\"data\":2,\"offset\":2}");
+        assertThat(positioned.repliesAfter).as("the reply goes before the publications after its position").containsExactly(0);
+    }
+
+    @Test
+    void whatCameBeforeARefusedConfirmationIsLetGoOf() {
+        broker.confirming = new CompletableFuture<>();
+        CompletableFuture<?> joined = manager.register(new RecordingSubscriber("refused")).subscribe("refused", "*").toCompletableFuture();
+        publish("refused", "e", 1);
+        assertThat(broker.pending.used()).as("held for the members meanwhile").isPositive();
+        broker.confirming.completeExceptionally(new CannotSubscribe("refused"));
+        assertThatThrownBy(joined::join).hasRootCauseInstanceOf(CannotSubscribe.class);
+        assertThat(broker.pending.used()).as("its charge released").isZero();
     }
 
     @Test
