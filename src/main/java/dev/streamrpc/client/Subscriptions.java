@@ -31,7 +31,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * messages for the patterns already restored keep arriving. The hold lasts one round trip
  * (the subscribe requests of a channel go out back to back). Nothing older comes after the
  * last reply, since the server sends every message at or before a reply's position ahead of
- * it; so from then on only offsets after the highest position are new.
+ * it; so from then on only offsets after the highest position are new. Positions compare
+ * only within an epoch: when a {@code gap} frame or a reply tells of a new one during the
+ * hold, what was held of the old epoch is delivered at once, every subscription is told, and
+ * the hold goes on with offsets of the new epoch only.
  *
  * <p><b>Threads.</b> Frames and replies arrive on the connection's thread, one at a time;
  * {@link #removed} comes from application threads. Each channel's state is guarded by its
@@ -40,6 +43,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class Subscriptions {
 
     static final String UNSUPPORTED = "unsupported";
+    static final String EPOCH = "epoch";
     static final String REFUSED = "refused";
 
     /** A resubscribe to send on a new connection, and what to tell about its reply. */
@@ -90,9 +94,8 @@ final class Subscriptions {
         routes.compute(subscription.channel(), (channel, route) -> {
             Route held = route == null ? new Route(channel) : route;
             synchronized (held) {
-                if (position != null && held.epoch == null) {
-                    held.epoch = Wire.string(position, "epoch");
-                    held.offset = Wire.offset(position, "offset");
+                if (position != null) {
+                    held.answered(Wire.string(position, "epoch"), Wire.offset(position, "offset"));
                 }
                 held.members.add(subscription);
             }
@@ -143,7 +146,7 @@ final class Subscriptions {
 
     /**
      * A {@code gap} frame: the server could not deliver some offsets of a channel. Every
-     * subscription of the channel is told; with a new epoch, offsets start again.
+     * subscription of the channel is told; with a new epoch, offsets start again (see {@link #newEpoch}).
      */
     void gap(JsonObject frame) {
         String channel = Wire.string(frame, "channel");
@@ -155,12 +158,11 @@ final class Subscriptions {
         String epoch = Wire.string(gap, "epoch");
         synchronized (route) {
             if (epoch != null) {
-                route.epoch = epoch;
-                route.offset = 0;
+                newEpoch(route, epoch);
             } else {
                 route.offset = Math.max(route.offset, Wire.offset(gap, "to"));
+                tellLost(route.members, "gap");
             }
-            tellLost(route.members, epoch != null ? "epoch" : "gap");
         }
     }
 
@@ -174,7 +176,7 @@ final class Subscriptions {
                 if (patterns.isEmpty()) {
                     continue;
                 }
-                Recovery recovery = new Recovery(patterns.size(), route.epoch == null ? -1 : route.offset);
+                Recovery recovery = new Recovery(patterns.size(), route.epoch != null);
                 route.recovery = recovery;
                 for (String pattern : patterns) {
                     Map<String, Object> payload = new LinkedHashMap<>(subscribePayload(route.channel, pattern));
@@ -204,7 +206,7 @@ final class Subscriptions {
             }
             String lost = failure;
             if (lost == null) {
-                lost = response instanceof JsonObject reply ? recovery.take(route.channel, reply, wire) : UNSUPPORTED;
+                lost = response instanceof JsonObject reply ? take(route, recovery, reply) : UNSUPPORTED;
             }
             if (lost != null) {
                 tellLost(route.members.stream().filter(member -> member.pattern().equals(restore.pattern())).toList(), lost);
@@ -228,12 +230,58 @@ final class Subscriptions {
             synchronized (route) {
                 Recovery recovery = route.recovery;
                 route.recovery = null;
-                if (recovery != null && recovery.since < 0) {
+                if (recovery != null && !recovery.positioned) {
                     ready = recovery.held;
                 }
             }
             ready.forEach(message -> dispatch(route, message, () -> { }));
         }
+    }
+
+    /** Takes in one successful resubscribe reply; returns why its pattern lost messages, or null when it recovered all or was told already. */
+    private String take(Route route, Recovery recovery, JsonObject reply) {
+        JsonObject at = Wire.object(reply, "position");
+        if (at == null) {
+            return UNSUPPORTED;
+        }
+        String epoch = Wire.string(at, "epoch");
+        newEpoch(route, epoch);
+        recovery.answered(epoch, Wire.offset(at, "offset"));
+        if (!recovery.positioned) {
+            return UNSUPPORTED;
+        }
+        if (reply.get("recovered") != JsonValue.TRUE) {
+            String reason = Wire.string(reply, "reason");
+            if (EPOCH.equals(reason) && recovery.epochChanged) {
+                return null;    // every subscription was told when the epoch changed
+            }
+            return reason == null ? "unknown" : reason;
+        }
+        reply.getOrDefault("publications", JsonValue.EMPTY_JSON_ARRAY).asJsonArray().stream()
+                .filter(JsonObject.class::isInstance)
+                .forEach(publication -> recovery.held.add(wire.message(route.channel, publication.asJsonObject())));
+        return null;
+    }
+
+    /**
+     * Under the route's lock: the server reports the channel in {@code epoch}, by a {@code gap}
+     * frame or a resubscribe's reply, whichever comes first. When that is a new epoch, what a
+     * recovery held of the old one is delivered (nothing more of it can come), every
+     * subscription is told once, and offsets start again: the old epoch's offsets say nothing
+     * about the new one's. A first subscribe's reply does not come here (see {@link Route#answered}).
+     */
+    private void newEpoch(Route route, String epoch) {
+        if (route.epoch == null || epoch == null || epoch.equals(route.epoch)) {
+            return;
+        }
+        Recovery recovery = route.recovery;
+        if (recovery != null) {
+            recovery.ordered(route.offset).forEach(message -> dispatch(route, message, () -> { }));
+            recovery.restart();
+        }
+        route.epoch = epoch;
+        route.offset = 0;
+        tellLost(route.members, EPOCH);
     }
 
     /** Hands a message to the handlers whose pattern matches it, each handler once, then calls {@code read}. */
@@ -282,6 +330,26 @@ final class Subscriptions {
             this.channel = channel;
         }
 
+        /**
+         * A first subscribe's reply: the server sent everything of the channel up to this
+         * position ahead of it, so nothing at or before it is still to come. A position in
+         * another epoch is not taken: the connection already holds the channel, so the server
+         * tells it of the new epoch with a {@code gap} frame, and until then what it delivers
+         * here is of the old one.
+         */
+        void answered(String at, long position) {
+            if (epoch == null) {
+                epoch = at;
+                offset = position;
+            } else if (epoch.equals(at)) {
+                if (recovery != null) {
+                    recovery.answered(at, position);   // the held messages are ordered from the offset resumed since
+                } else {
+                    offset = Math.max(offset, position);
+                }
+            }
+        }
+
         /** True if the message is to be delivered: it has no offset, or one after the last delivered, which it becomes. */
         boolean advance(Message message) {
             long at = message.rawOffset();
@@ -299,57 +367,62 @@ final class Subscriptions {
     /** The resubscribes of one channel on one connection, and what they brought back. Guarded by its route. */
     static final class Recovery {
         int awaiting;
-        /** The offset resubscribed {@code since}, or -1 when the channel had no position. */
-        final long since;
+        /** True when the channel had a position to resubscribe since. */
+        final boolean positioned;
+        /** Recovered and live messages of the route's epoch, as they came. */
         final List<Message> held = new ArrayList<>();
+        /** The epoch the replies answered, for a channel that had none. */
         String epoch;
+        /** The highest offset answered in the route's epoch, or -1. */
         long position = -1;
+        /** True once the epoch changed during this recovery, which every subscription was told. */
+        boolean epochChanged;
 
-        Recovery(int awaiting, long since) {
+        Recovery(int awaiting, boolean positioned) {
             this.awaiting = awaiting;
-            this.since = since;
+            this.positioned = positioned;
         }
 
-        /** Takes in one successful reply; returns why its pattern lost messages, or null when it recovered all. */
-        String take(String channel, JsonObject reply, Wire wire) {
-            JsonObject at = Wire.object(reply, "position");
-            if (at == null) {
-                return UNSUPPORTED;
-            }
-            epoch = Wire.string(at, "epoch");
-            position = Math.max(position, Wire.offset(at, "offset"));
-            if (since < 0) {
-                return UNSUPPORTED;
-            }
-            if (reply.get("recovered") != JsonValue.TRUE) {
-                String reason = Wire.string(reply, "reason");
-                return reason == null ? "unknown" : reason;
-            }
-            reply.getOrDefault("publications", JsonValue.EMPTY_JSON_ARRAY).asJsonArray().stream()
-                    .filter(JsonObject.class::isInstance)
-                    .forEach(publication -> held.add(wire.message(channel, publication.asJsonObject())));
-            return null;
+        void answered(String at, long offset) {
+            epoch = at;
+            position = Math.max(position, offset);
         }
 
-        /** The messages to deliver once every reply is in, in order and without repeats; moves the route's position on. */
-        List<Message> finish(Route route) {
-            boolean sameEpoch = epoch == null || epoch.equals(route.epoch);
-            if (epoch != null) {
-                route.epoch = epoch;
+        /** The epoch changed: what was held is gone, and positions answered in the old epoch no longer count. */
+        void restart() {
+            held.clear();
+            position = -1;
+            epochChanged = true;
+        }
+
+        /** What is held, in offset order after {@code after} and without repeats; as it came when some message has no offset. */
+        List<Message> ordered(long after) {
+            if (held.stream().anyMatch(message -> message.rawOffset() < 0)) {
+                return held;
             }
-            if (route.epoch == null || held.stream().anyMatch(message -> message.rawOffset() < 0)) {
-                return held;    // no offsets to order by: as they came
-            }
-            long last = since >= 0 && sameEpoch ? since : 0;
             held.sort(Comparator.comparingLong(Message::rawOffset));
             List<Message> ready = new ArrayList<>(held.size());
+            long last = after;
             for (Message message : held) {
                 if (message.rawOffset() > last) {
                     ready.add(message);
                     last = message.rawOffset();
                 }
             }
-            route.offset = Math.max(last, position);
+            return ready;
+        }
+
+        /** The messages to deliver once every reply is in; moves the route's position on. */
+        List<Message> finish(Route route) {
+            if (epoch != null) {
+                route.epoch = epoch;
+            }
+            if (route.epoch == null) {
+                return held;    // no offsets to order by: as they came
+            }
+            List<Message> ready = ordered(route.offset);
+            ready.forEach(route::advance);
+            route.offset = Math.max(route.offset, position);
             return ready;
         }
     }

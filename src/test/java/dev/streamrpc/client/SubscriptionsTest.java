@@ -94,6 +94,48 @@ class SubscriptionsTest {
     }
 
     @Test
+    void aNewEpochDuringARecoveryDeliversWhatTheOldOneHeldTellsEachSubscriptionOnceAndStartsOffsetsAgain() {
+        subscribe("c", "a.*", recorder, position("e1", 40));
+        subscribe("c", "b.*", recorder, position("e1", 40));
+        List<Subscriptions.Restore> restores = subscriptions.restore();
+        recovered(restores.get(0), "e1", 41, publication("a.x", 41));
+        live("c", "a.y", 42);
+        subscriptions.gap(Wire.parse("{\"channel\":\"c\",\"gap\":{\"from\":43,\"epoch\":\"e2\"}}"));
+        live("c", "a.z", 1);
+        notRecovered(restores.get(1), "e2", 1, "epoch");
+        live("c", "a.w", 2);
+        live("c", "b.v", 3);
+
+        assertThat(seen).containsExactly("a.x@41", "a.y@42", "lost a.* epoch", "lost b.* epoch", "a.z@1", "a.w@2", "b.v@3");
+        assertThat(subscriptions.restore().get(0).payload()).containsEntry("since", Map.of("epoch", "e2", "offset", 3L));
+    }
+
+    @Test
+    void aPatternAddedToAHeldChannelTakesItsRepliesPositionSoAReconnectResumesFromThere() {
+        subscribe("c", "trade.*", recorder, position("e1", 41));
+        subscribe("c", "news", recorder, position("e1", 541));
+        live("c", "news", 541);     // cannot come: the reply said it went before
+        live("c", "news", 542);
+        subscriptions.connectionLost();
+        assertThat(subscriptions.restore()).extracting(Subscriptions.Restore::payload).allSatisfy(payload ->
+                assertThat(payload).containsEntry("since", Map.of("epoch", "e1", "offset", 542L)));
+        assertThat(seen).containsExactly("news@542");
+    }
+
+    @Test
+    void aPatternAddedWhileTheChannelRecoversLeavesWhatTheRecoveryHoldsToBeDelivered() {
+        subscribe("c", "a.*", recorder, position("e1", 10));
+        subscribe("c", "b.*", recorder, position("e1", 10));
+        List<Subscriptions.Restore> restores = subscriptions.restore();
+        recovered(restores.get(0), "e1", 12, publication("a.1", 11), publication("a.2", 12));
+        subscribe("c", "news", recorder, position("e1", 20));
+        recovered(restores.get(1), "e1", 12);
+        subscriptions.connectionLost();
+        assertThat(seen).containsExactly("a.1@11", "a.2@12");
+        assertThat(subscriptions.restore().get(0).payload()).containsEntry("since", Map.of("epoch", "e1", "offset", 20L));
+    }
+
+    @Test
     void aGapTellsEverySubscriptionOfTheChannelAndANewEpochInAGapStartsOffsetsAgain() {
         subscribe("c", "a", recorder, position("e1", 37));
         subscribe("c", "b", recorder, position("e1", 37));
