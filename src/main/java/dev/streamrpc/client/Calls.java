@@ -70,6 +70,7 @@ final class Calls {
      * Registers a call and starts its timeout; the caller sends {@link Call#frame}.
      *
      * @throws jakarta.json.bind.JsonbException when the payload cannot be written as JSON
+     * @throws IllegalArgumentException when the frame cannot be sent as text ({@link Wire#request})
      * @throws ConnectionLost when the client is closed (its timer is shut down)
      */
     Call start(String method, Object payload, Outcome outcome) {

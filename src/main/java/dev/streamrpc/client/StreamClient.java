@@ -40,7 +40,9 @@ import java.util.function.Function;
  * {@link java.util.concurrent.TimeoutException} when no reply comes within the timeout, and
  * with {@link ConnectionLost} when the connection drops while the call is out (the server may
  * or may not have run it). Calls made while reconnecting wait in a bounded queue
- * ({@link Builder#queueLimit}) and go out once connected.
+ * ({@link Builder#queueLimit}) and go out once connected. A call whose method or payload holds
+ * a lone surrogate (a string cut inside a character), which a WebSocket text message cannot
+ * carry, completes at once with {@link IllegalArgumentException} and is not sent.
  *
  * <p><b>Reconnection.</b> When the connection drops, the client reconnects with exponential
  * backoff and full jitter, subscribes every active subscription again and, where the server
