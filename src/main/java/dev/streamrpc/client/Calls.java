@@ -76,12 +76,16 @@ final class Calls {
     Call start(String method, Object payload, Outcome outcome) {
         long id = ids.incrementAndGet();
         Call call = new Call(id, method, wire.request(id, method, payload), outcome);
-        pending.put(id, call);
+        // The timeout before the map: close() may fail every call in the map at any moment, and
+        // cancels their timeouts. A call it misses is failed by the closed connection instead.
         try {
             call.timeout = timer.schedule(() -> expire(call), timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closed) {
-            pending.remove(id);
             throw new ConnectionLost("The client is closed");
+        }
+        pending.put(id, call);
+        if (call.timeout.isDone()) {
+            expire(call);       // a timeout of a few nanoseconds ran before the call was in the map
         }
         return call;
     }
