@@ -147,7 +147,6 @@ final class Connection implements Link.Events {
                 return;
             }
             link = opened;
-            backoff.reset();
             // A send the link fails at once ends it here, under this lock (ended() is reentrant):
             // stop there, or sendLocked would put each waiting call back in the queue, forever.
             Iterator<Subscriptions.Restore> restores = subscriptions.restore().iterator();
@@ -232,6 +231,7 @@ final class Connection implements Link.Events {
                 return;     // never installed, or the client was closed
             }
             link = null;
+            backoff.ended(ended.uptime());
             cancelTimersLocked();
             setStateLocked(State.RECONNECTING);
         }

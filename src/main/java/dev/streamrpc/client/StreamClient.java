@@ -376,6 +376,8 @@ public final class StreamClient implements AutoCloseable {
         /**
          * The reconnect backoff: the first delay is drawn between zero and {@code min}, each
          * further one between zero and twice the last ceiling, up to {@code max}; default 250 ms to 10 s.
+         * It starts over from {@code min} only after a connection that stayed up for {@code max}:
+         * one that drops sooner counts as one more failed attempt.
          */
         public Builder reconnectDelay(Duration min, Duration max) {
             positive(min, "min");
