@@ -7,7 +7,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * Reconnect delays: exponential backoff with full jitter. The ceiling doubles from the minimum
  * after each failed attempt up to the maximum, and each delay is drawn uniformly between zero
  * and the ceiling, so that many clients dropped at once by a restarting server do not come
- * back in step. Used by one reconnect sequence at a time, under the client's lock.
+ * back in step. A connection ends the sequence only if it stayed up as long as the maximum
+ * delay: one that drops sooner (a proxy that takes the upgrade and then drops it, a recovery
+ * reply longer than the client accepts) counts as one more failed attempt, or the client would
+ * come back within the minimum delay, again and again. Used by one reconnect sequence at a
+ * time, under the client's lock.
  */
 final class Backoff {
 
@@ -28,8 +32,10 @@ final class Backoff {
         return delay;
     }
 
-    /** A connection opened: the next drop starts again from the minimum. */
-    void reset() {
-        ceiling = minMillis;
+    /** A connection ended after being open for {@code uptime}: if that was long enough, the next delay starts again from the minimum. */
+    void ended(Duration uptime) {
+        if (uptime.toMillis() >= maxMillis) {
+            ceiling = minMillis;
+        }
     }
 }

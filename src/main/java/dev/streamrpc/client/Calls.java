@@ -70,17 +70,22 @@ final class Calls {
      * Registers a call and starts its timeout; the caller sends {@link Call#frame}.
      *
      * @throws jakarta.json.bind.JsonbException when the payload cannot be written as JSON
+     * @throws IllegalArgumentException when the frame cannot be sent as text ({@link Wire#request})
      * @throws ConnectionLost when the client is closed (its timer is shut down)
      */
     Call start(String method, Object payload, Outcome outcome) {
         long id = ids.incrementAndGet();
         Call call = new Call(id, method, wire.request(id, method, payload), outcome);
-        pending.put(id, call);
+        // The timeout before the map: close() may fail every call in the map at any moment, and
+        // cancels their timeouts. A call it misses is failed by the closed connection instead.
         try {
             call.timeout = timer.schedule(() -> expire(call), timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closed) {
-            pending.remove(id);
             throw new ConnectionLost("The client is closed");
+        }
+        pending.put(id, call);
+        if (call.timeout.isDone()) {
+            expire(call);       // a timeout of a few nanoseconds ran before the call was in the map
         }
         return call;
     }

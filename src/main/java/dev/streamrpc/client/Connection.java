@@ -5,6 +5,7 @@ import jakarta.json.JsonValue;
 
 import java.net.http.HttpClient;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -146,10 +147,15 @@ final class Connection implements Link.Events {
                 return;
             }
             link = opened;
-            backoff.reset();
-            subscriptions.restore().forEach(restore -> sendLocked(calls.start("subscribe", restore.payload(), restoring(restore))));
-            for (Calls.Call call = waiting.poll(); call != null; call = waiting.poll()) {
-                sendLocked(call);
+            // A send the link fails at once ends it here, under this lock (ended() is reentrant):
+            // stop there, or sendLocked would put each waiting call back in the queue, forever.
+            Iterator<Subscriptions.Restore> restores = subscriptions.restore().iterator();
+            while (link == opened && restores.hasNext()) {
+                Subscriptions.Restore restore = restores.next();
+                sendLocked(calls.start("subscribe", restore.payload(), restoring(restore)));
+            }
+            while (link == opened && !waiting.isEmpty()) {
+                sendLocked(waiting.poll());
             }
             if (link != opened) {
                 return;     // it failed while we were sending, and is already being replaced
@@ -225,6 +231,7 @@ final class Connection implements Link.Events {
                 return;     // never installed, or the client was closed
             }
             link = null;
+            backoff.ended(ended.uptime());
             cancelTimersLocked();
             setStateLocked(State.RECONNECTING);
         }

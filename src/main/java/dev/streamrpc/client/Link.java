@@ -3,6 +3,7 @@ package dev.streamrpc.client;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -44,6 +45,7 @@ final class Link implements WebSocket.Listener {
     /** Completes, once, with why the link ended. */
     private final CompletableFuture<String> over = new CompletableFuture<>();
     private volatile WebSocket socket;
+    private volatile long openedNanos;
     private volatile long lastInboundNanos;
     private volatile long lastPingNanos;
 
@@ -117,6 +119,11 @@ final class Link implements WebSocket.Listener {
                 .whenComplete((why, error) -> abort("closed by the client"));
     }
 
+    /** How long it has been open (its handshake done). */
+    Duration uptime() {
+        return Duration.ofNanos(System.nanoTime() - openedNanos);
+    }
+
     /** True once the link has ended. */
     boolean isOver() {
         return over.isDone();
@@ -175,6 +182,7 @@ final class Link implements WebSocket.Listener {
     public void onOpen(WebSocket webSocket) {
         // No request here: the client starts reading once this link is installed.
         socket = webSocket;
+        openedNanos = System.nanoTime();
     }
 
     @Override

@@ -40,7 +40,9 @@ import java.util.function.Function;
  * {@link java.util.concurrent.TimeoutException} when no reply comes within the timeout, and
  * with {@link ConnectionLost} when the connection drops while the call is out (the server may
  * or may not have run it). Calls made while reconnecting wait in a bounded queue
- * ({@link Builder#queueLimit}) and go out once connected.
+ * ({@link Builder#queueLimit}) and go out once connected. A call whose method or payload holds
+ * a lone surrogate (a string cut inside a character), which a WebSocket text message cannot
+ * carry, completes at once with {@link IllegalArgumentException} and is not sent.
  *
  * <p><b>Reconnection.</b> When the connection drops, the client reconnects with exponential
  * backoff and full jitter, subscribes every active subscription again and, where the server
@@ -374,6 +376,8 @@ public final class StreamClient implements AutoCloseable {
         /**
          * The reconnect backoff: the first delay is drawn between zero and {@code min}, each
          * further one between zero and twice the last ceiling, up to {@code max}; default 250 ms to 10 s.
+         * It starts over from {@code min} only after a connection that stayed up for {@code max}:
+         * one that drops sooner counts as one more failed attempt.
          */
         public Builder reconnectDelay(Duration min, Duration max) {
             positive(min, "min");

@@ -33,10 +33,33 @@ final class Wire {
         return jsonb;
     }
 
-    /** {@code {"id": id, "method": method, "payload": payload}}; a null payload is sent as {@code {}}. */
+    /**
+     * {@code {"id": id, "method": method, "payload": payload}}; a null payload is sent as {@code {}}.
+     *
+     * @throws IllegalArgumentException when a string in it holds a lone surrogate: JSON-B writes
+     *         it as it is, and a WebSocket text message (UTF-8) cannot carry it, so the JDK would
+     *         refuse to send the frame
+     */
     String request(long id, String method, Object payload) {
         String body = payload == null ? "{}" : jsonb.toJson(payload);
-        return "{\"id\":" + id + ",\"method\":" + JSON.createValue(method) + ",\"payload\":" + body + "}";
+        String frame = "{\"id\":" + id + ",\"method\":" + JSON.createValue(method) + ",\"payload\":" + body + "}";
+        if (hasLoneSurrogate(frame)) {
+            throw new IllegalArgumentException("Cannot send " + method
+                    + ": a string in it holds a lone surrogate (half a character, as when a string is cut inside an emoji)");
+        }
+        return frame;
+    }
+
+    private static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The frame as a JSON object, or null when it is not one. */

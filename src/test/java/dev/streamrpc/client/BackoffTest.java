@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BackoffTest {
 
     @Test
-    void delaysAreDrawnBelowACeilingThatDoublesUpToTheMaximumAndStartsOverAfterAReset() {
+    void delaysAreDrawnBelowACeilingThatDoublesUpToTheMaximumAndStartsOverAfterAConnectionThatStayedUp() {
         long[] ceilings = {250, 500, 1000, 2000, 4000, 8000, 10_000, 10_000};
         List<List<Long>> draws = new ArrayList<>();
         for (int run = 0; run < 400; run++) {
@@ -21,7 +21,7 @@ class BackoffTest {
                 delays.add(backoff.nextDelayMillis());
             }
             draws.add(delays);
-            backoff.reset();
+            backoff.ended(Duration.ofSeconds(10));
             assertThat(backoff.nextDelayMillis()).isBetween(0L, 250L);
         }
         for (int attempt = 0; attempt < ceilings.length; attempt++) {
@@ -32,5 +32,19 @@ class BackoffTest {
             assertThat(column).anySatisfy(delay -> assertThat(delay).isLessThan(ceilings[at] / 4));
             assertThat(column).anySatisfy(delay -> assertThat(delay).isGreaterThan(ceilings[at] * 3 / 4));
         }
+    }
+
+    @Test
+    void aConnectionThatDropsBeforeTheMaximumDelayCountsAsOneMoreFailedAttempt() {
+        List<Long> draws = new ArrayList<>();
+        for (int run = 0; run < 400; run++) {
+            Backoff backoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(10));
+            backoff.nextDelayMillis();
+            backoff.nextDelayMillis();
+            backoff.ended(Duration.ofMillis(9_999));
+            draws.add(backoff.nextDelayMillis());
+        }
+        assertThat(draws).allSatisfy(delay -> assertThat(delay).isBetween(0L, 1000L));
+        assertThat(draws).anySatisfy(delay -> assertThat(delay).isGreaterThan(750L));
     }
 }

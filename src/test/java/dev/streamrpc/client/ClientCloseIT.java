@@ -4,13 +4,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -50,6 +56,40 @@ class ClientCloseIT {
             assertThat(log).containsExactlyElementsOf(expected());
         } finally {
             executor.shutdownNow();
+        }
+    }
+
+    /**
+     * close() fails every call still waiting; a call started at that moment, registered but
+     * without its timeout yet, made close() throw a NullPointerException (leaving the timer
+     * thread running) and its future never completed. The race is narrow: many rounds of two
+     * threads calling while the client closes.
+     */
+    @Test
+    void callsMadeWhileTheClientClosesAllCompleteAndCloseReturns() throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 200; round++) {
+                StreamClient client = StreamClient.connect(SERVER.uri());
+                Collection<CompletableFuture<?>> calls = new ConcurrentLinkedQueue<>();
+                CountDownLatch started = new CountDownLatch(2);
+                Runnable calling = () -> {
+                    started.countDown();
+                    while (client.state() != State.CLOSED) {
+                        calls.add(client.call("echo", Map.of()));
+                    }
+                };
+                List<Future<?>> running = List.of(callers.submit(calling), callers.submit(calling));
+                started.await();
+
+                assertThat(CompletableFuture.runAsync(client::close)).succeedsWithin(Duration.ofSeconds(10));
+                for (Future<?> caller : running) {
+                    caller.get(10, TimeUnit.SECONDS);
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> calls.stream().allMatch(CompletableFuture::isDone));
+            }
+        } finally {
+            callers.shutdownNow();
         }
     }
 

@@ -1,18 +1,22 @@
 package dev.streamrpc.client;
 
 import dev.streamrpc.testing.ServerProcess;
+import jakarta.json.JsonValue;
 import jakarta.json.bind.JsonbException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Calls the server refuses, and calls the client refuses before asking. */
 class ClientErrorsIT {
@@ -24,6 +28,9 @@ class ClientErrorsIT {
             throw new IllegalStateException("no value");
         }
     }
+
+    /** The first half of an emoji: a string cut inside a character, which no WebSocket text message can carry. */
+    private static final String CUT = "\uD83D\uDE00".substring(0, 1);
 
     @RegisterExtension
     static final RunningServer SERVER = new RunningServer();
@@ -50,6 +57,52 @@ class ClientErrorsIT {
                     .hasMessage("Invalid event pattern: trade[");
             assertThat(failure(client.call("echo", new Unwritable("x")), JsonbException.class)).isNotNull();
             assertThat(client.call("server_info", null).join().asJsonObject().getJsonObject("channels")).doesNotContainKey("prices");
+        }
+    }
+
+    /**
+     * The JDK refuses to send such a text; the client took that for a broken connection, failed
+     * every call out with ConnectionLost and reconnected. The slow network keeps a call out
+     * while the cut one is made.
+     */
+    @Test
+    void aLoneSurrogateFailsOnlyItsOwnCallAndTheConnectionStaysOpen() throws Exception {
+        try (CuttableProxy network = new CuttableProxy(SERVER.uri()); StreamClient client = StreamClient.connect(network.uri())) {
+            List<State> states = new CopyOnWriteArrayList<>();
+            client.onStateChange(states::add);
+            network.latencyToClient(Duration.ofMillis(300));
+            CompletableFuture<JsonValue> out = client.call("echo", Map.of("n", 1));
+
+            assertThat(failure(client.call("echo", Map.of("text", "cut " + CUT)), IllegalArgumentException.class))
+                    .hasMessage("Cannot send echo: a string in it holds a lone surrogate (half a character, as when a string is cut inside an emoji)");
+            assertThat(failure(client.publish("chat", CUT, 1), IllegalArgumentException.class)).hasMessageStartingWith("Cannot send publish");
+            assertThat(out.get(30, TimeUnit.SECONDS).toString()).isEqualTo("{\"n\":1}");
+            client.close();
+            await().until(() -> states.contains(State.CLOSED));
+            assertThat(states).as("never reconnected").containsExactly(State.CLOSED);
+        }
+    }
+
+    /**
+     * A cut text that waited for the connection was refused as the link opened. Refused at once,
+     * under the client's lock, the call queued behind it went back into the queue, forever (a
+     * core busy, close() blocked); refused a moment later, it and the calls sent with it failed
+     * with ConnectionLost, as this test saw before the fix.
+     */
+    @Test
+    void aLoneSurrogateMadeWhileReconnectingLeavesTheCallsBehindItAndCloseToWork() throws Exception {
+        try (CuttableProxy network = new CuttableProxy(SERVER.uri())) {
+            StreamClient client = StreamClient.builder(network.uri()).pingInterval(Duration.ZERO)
+                    .reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(200)).connect();
+            network.cut();
+            await().until(() -> client.state() == State.RECONNECTING);
+            CompletableFuture<JsonValue> cut = client.call("echo", Map.of("text", CUT));
+            CompletableFuture<JsonValue> whole = client.call("echo", Map.of("n", 2));
+            network.restore();
+
+            assertThat(failure(cut, IllegalArgumentException.class)).hasMessageStartingWith("Cannot send echo");
+            assertThat(whole.get(30, TimeUnit.SECONDS).toString()).isEqualTo("{\"n\":2}");
+            assertThat(CompletableFuture.runAsync(client::close)).succeedsWithin(Duration.ofSeconds(10));
         }
     }
 
