@@ -50,9 +50,10 @@ import java.util.function.Function;
  * handlers received, so that they see every message once and in order. When that is not
  * possible, the subscription's lost listeners are told ({@link Subscription#onLost}).
  *
- * <p><b>Threads.</b> Application code never runs on the WebSocket's threads. Handlers, lost
+ * <p><b>Threads.</b> Application code does not run on the WebSocket's threads. Handlers, lost
  * and state listeners run one at a time, in the order their events arrived, on the client's
- * executor; call futures complete on that executor too, outside that order, so a handler may
+ * executor (only when an executor of yours refuses a task do they run on the thread that
+ * queued them, often the WebSocket's, rather than be lost); call futures complete on that executor too, outside that order, so a handler may
  * wait for a call, within two limits. The executor needs a thread to spare for the completion
  * (the client's own pool always has one; a single-thread executor of yours does not, and the
  * wait never ends). And the connection reads in order: a reply that comes behind more than
