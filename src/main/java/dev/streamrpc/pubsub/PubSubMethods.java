@@ -17,6 +17,7 @@ import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.validation.constraints.NotNull;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -116,13 +117,16 @@ public class PubSubMethods {
         return asked || request.since() != null && request.since().getValueType() != JsonValue.ValueType.NULL;
     }
 
-    /** {@code since} as a position, or null when absent; an object with a string epoch and a whole offset >= 0. */
+    /**
+     * {@code since} as a position, or null when absent; an object with a string epoch and an
+     * offset >= 0 written as a plain integer.
+     */
     private static StreamPosition since(JsonValue value) {
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
             return null;
         }
         if (value instanceof JsonObject since && since.get("epoch") instanceof JsonString epoch
-                && since.get("offset") instanceof JsonNumber offset && offset.isIntegral()) {
+                && since.get("offset") instanceof JsonNumber offset && writtenAsInteger(offset)) {
             try {
                 long whole = offset.longValueExact();
                 if (whole >= 0) {
@@ -133,6 +137,21 @@ public class PubSubMethods {
             }
         }
         throw RpcException.invalidParameter("since", ErrorTexts.INVALID_POSITION);
+    }
+
+    /**
+     * Whether a number was written without fraction or exponent (PROTOCOL.md section 8: 37, not
+     * 37.0, 3.7e1 or 37E0). Its value cannot tell, as 3.7e1 and 37E0 parse to the same scale-0
+     * BigDecimal as 37; the parser's choice of type can: Parsson makes an Integer or a Long of a
+     * plain integer of up to 18 digits and a BigDecimal of anything else, so a BigDecimal passes
+     * only as a whole number of the 19 digits or more that a plain integer must then have. (Only
+     * a written exponent that cancels a fraction of 19 digits or more, 1.000000000000000000e18,
+     * still passes.)
+     */
+    private static boolean writtenAsInteger(JsonNumber number) {
+        Number value = number.numberValue();
+        return value instanceof Integer || value instanceof Long
+                || value instanceof BigDecimal decimal && decimal.scale() == 0 && decimal.precision() >= 19;
     }
 
     private static String channel(JsonValue value, String refusal) {

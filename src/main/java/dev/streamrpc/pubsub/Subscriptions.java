@@ -6,6 +6,7 @@ import dev.streamrpc.api.ErrorTexts;
 import dev.streamrpc.api.PositionedSubscription;
 import dev.streamrpc.api.Recovery;
 import dev.streamrpc.api.StreamPosition;
+import dev.streamrpc.broker.CannotSubscribe;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -62,13 +63,10 @@ final class Subscriptions implements ConnectionChannels {
             }
             CompletionStage<Recovery> recovery = joined.ahead()
                     ? manager.recoveries().reached(channel, since).handle((reached, failure) -> {
-                        boolean kept = failure == null && reached;
-                        channels.checked(channel, this, since.offset(), kept);
-                        if (!kept) {
-                            undo(channel, eventPattern, token);
-                        }
+                        channels.checked(channel, this, since.offset(), failure == null && reached);
                         if (failure != null) {
-                            throw new CompletionException(failure);
+                            // As it came: wrapped once more, the broker's refusal would not be recognised below.
+                            throw failure instanceof CompletionException wrapped ? wrapped : new CompletionException(failure);
                         }
                         if (!reached) {
                             throw new CompletionException(new ChannelException("since", ErrorTexts.INVALID_POSITION));
@@ -76,8 +74,28 @@ final class Subscriptions implements ConnectionChannels {
                         return manager.recoveries().count(Recovery.recovered(List.of()));
                     })
                     : manager.recoveries().recover(channel, pattern, since, joined.position());
-            return recovery.thenApply(recovered -> new PositionedSubscription(subscriptions(), position, recovered));
+            return recovery.handle((recovered, failure) -> {
+                if (failure != null) {
+                    undo(channel, eventPattern, token);
+                    throw new CompletionException(refusal(channel, failure));
+                }
+                return new PositionedSubscription(subscriptions(), position, recovered);
+            });
         });
+    }
+
+    /**
+     * Why a positioned subscribe failed after its join: a broker that could not read the
+     * history did not confirm the subscribe (PROTOCOL.md section 8, broker refusals), which is
+     * logged once per run like a refused join; anything else stays as it is.
+     */
+    private Throwable refusal(String channel, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof CannotSubscribe) {
+            channels.refusals().refused(channel, cause);
+            return new ChannelException("channel", ErrorTexts.CANNOT_SUBSCRIBE, cause);
+        }
+        return cause;
     }
 
     /**
@@ -157,7 +175,7 @@ final class Subscriptions implements ConnectionChannels {
         return subscriptions();
     }
 
-    /** A refused subscribe removes the pattern only if it added it: one the connection held before stays. */
+    /** A refused or failed subscribe removes the pattern only if it added it: one the connection held before stays. */
     private void undo(String channel, String eventPattern, Object token) {
         boolean removed;
         synchronized (this) {

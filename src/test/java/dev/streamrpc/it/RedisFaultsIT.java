@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,6 +73,37 @@ class RedisFaultsIT {
             redis.resume();
             assertThat(client.call("subscribe", "{\"channel\":\"frozen\"}").getJsonObject("response").toString())
                     .isEqualTo("{\"subscribed\":{\"frozen\":[\"*\"]}}");
+        }
+    }
+
+    /**
+     * A {@code since} whose history read (or, ahead of this server's feed, whose check) Redis
+     * does not answer is refused like a subscribe Redis never confirms, and subscribes nothing:
+     * it used to answer {@code Internal server error} and leave the pattern subscribed.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {0, 3})   // the last publication is offset 2: behind it, then ahead of it
+    void aSinceWhoseHistoryRedisDoesNotReadIsRefusedAndSubscribesNothing(long offset) throws Exception {
+        String channel = "unread-" + offset;
+        try (WsClient publisher = WsClient.connect(server.uri()); WsClient client = WsClient.connect(server.uri())) {
+            String epoch = publisher.call("subscribe", "{\"channel\":\"" + channel + "\",\"position\":true}")
+                    .getJsonObject("response").getJsonObject("position").getString("epoch");
+            client.call("subscribe", "{\"channel\":\"" + channel + "\",\"event\":\"marker\",\"position\":true}");
+            for (int i = 1; i <= 2; i++) {
+                publisher.call("publish", "{\"channel\":\"" + channel + "\",\"event\":\"before\",\"data\":" + i + "}");
+                assertThat(publisher.next().getInt("offset")).as("this server delivered it").isEqualTo(i);
+            }
+            redis.pause();
+            JsonObject reply = client.call("subscribe", "{\"channel\":\"" + channel + "\",\"event\":\"data\",\"since\":{\"epoch\":\""
+                    + epoch + "\",\"offset\":" + offset + "}}");
+            assertThat(reply.getJsonObject("error")).as(reply.toString())
+                    .isEqualTo(WsClient.parse("{\"message\":\"Invalid RPC parameters\",\"errors\":{\"channel\":\"Cannot subscribe to channel\"}}"));
+            redis.resume();
+            assertThat(client.call("server_info", "{}").getJsonObject("response").getJsonObject("channels").getJsonObject(channel))
+                    .isEqualTo(WsClient.parse("{\"*\":1,\"marker\":1}"));
+            publisher.call("publish", "{\"channel\":\"" + channel + "\",\"event\":\"data\",\"data\":3}");
+            publisher.call("publish", "{\"channel\":\"" + channel + "\",\"event\":\"marker\",\"data\":4}");
+            assertThat(client.nextText()).isEqualTo("{\"channel\":\"" + channel + "\",\"event\":\"marker\",\"data\":4,\"offset\":4}");
         }
     }
 
