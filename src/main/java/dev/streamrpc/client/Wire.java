@@ -50,6 +50,7 @@ final class Wire {
         return frame;
     }
 
+    /** One pass over the frame; the JDK's {@code CharsetEncoder.canEncode} would tell too, but encodes the whole frame into a new buffer on every call. */
     private static boolean hasLoneSurrogate(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -1,15 +1,12 @@
 package dev.streamrpc.pubsub;
 
-import dev.streamrpc.api.ChannelAuthorizer;
 import dev.streamrpc.api.PositionedSubscription;
 import dev.streamrpc.api.StreamPosition;
 import dev.streamrpc.broker.PendingBytes;
 import dev.streamrpc.broker.redis.RedisBroker;
 import dev.streamrpc.testing.RedisServer;
-import dev.streamrpc.testing.TestSettings;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import jakarta.json.bind.JsonbBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,12 +41,7 @@ class NewEpochTest {
         plain = client.connect();
         PendingBytes pending = new PendingBytes(1L << 30);
         broker = new DisturbedBroker(pending, new RedisBroker(redis.uri(), Duration.ofSeconds(5), pending, 100, Duration.ofSeconds(1)));
-        manager = new SocketsManager();
-        manager.broker = broker;
-        manager.jsonb = JsonbBuilder.create();
-        manager.settings = TestSettings.of("stream.history.ttl=PT1S");
-        manager.pending = pending;
-        manager.start(event -> { }, new ChannelAuthorizer() { });
+        manager = InProcessHub.start(broker, pending, event -> { }, "stream.history.ttl=PT1S");
     }
 
     @AfterEach

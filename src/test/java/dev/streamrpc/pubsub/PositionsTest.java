@@ -1,6 +1,5 @@
 package dev.streamrpc.pubsub;
 
-import dev.streamrpc.api.ChannelAuthorizer;
 import dev.streamrpc.api.ChannelException;
 import dev.streamrpc.api.ConnectionChannels;
 import dev.streamrpc.api.PositionedSubscription;
@@ -8,8 +7,6 @@ import dev.streamrpc.api.Recovery;
 import dev.streamrpc.api.StreamPosition;
 import dev.streamrpc.broker.CannotSubscribe;
 import dev.streamrpc.broker.Publication;
-import dev.streamrpc.testing.TestSettings;
-import jakarta.json.bind.JsonbBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -31,13 +28,7 @@ class PositionsTest {
     private SocketsManager manager = manager(broker);
 
     private static SocketsManager manager(DisturbedBroker broker, String... settings) {
-        SocketsManager created = new SocketsManager();
-        created.broker = broker;
-        created.jsonb = JsonbBuilder.create();
-        created.settings = TestSettings.of(settings);
-        created.pending = broker.pending;
-        created.start(event -> { }, new ChannelAuthorizer() { });
-        return created;
+        return InProcessHub.start(broker, broker.pending, event -> { }, settings);
     }
 
     private void useHistoryOf(int size, String... settings) {

@@ -1,14 +1,11 @@
 package dev.streamrpc.pubsub;
 
-import dev.streamrpc.api.ChannelAuthorizer;
 import dev.streamrpc.api.ConnectionChannels;
 import dev.streamrpc.broker.EncodedMessage;
 import dev.streamrpc.broker.PendingBytes;
 import dev.streamrpc.broker.redis.RedisBroker;
 import dev.streamrpc.testing.RedisServer;
-import dev.streamrpc.testing.TestSettings;
 import io.lettuce.core.RedisClient;
-import jakarta.json.bind.JsonbBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,12 +33,8 @@ class ResubscribedChannelTest {
     void start() throws Exception {
         redis = RedisServer.startWithPassword("s3cret");
         PendingBytes pending = new PendingBytes(1L << 30);
-        manager = new SocketsManager();
-        manager.broker = new RedisBroker(redis.uri(), Duration.ofMillis(500), pending, 100, Duration.ofMinutes(5));
-        manager.jsonb = JsonbBuilder.create();
-        manager.settings = TestSettings.of();
-        manager.pending = pending;
-        manager.start(event -> { }, new ChannelAuthorizer() { });
+        manager = InProcessHub.start(new RedisBroker(redis.uri(), Duration.ofMillis(500), pending, 100, Duration.ofMinutes(5)),
+                pending, event -> { });
     }
 
     @AfterEach

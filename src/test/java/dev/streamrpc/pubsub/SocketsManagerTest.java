@@ -1,7 +1,6 @@
 package dev.streamrpc.pubsub;
 
 import dev.streamrpc.api.ChannelActivated;
-import dev.streamrpc.api.ChannelAuthorizer;
 import dev.streamrpc.api.ChannelDeactivated;
 import dev.streamrpc.api.ChannelException;
 import dev.streamrpc.api.ConnectionChannels;
@@ -16,8 +15,6 @@ import dev.streamrpc.broker.History;
 import dev.streamrpc.broker.StreamState;
 import dev.streamrpc.broker.PendingBytes;
 import dev.streamrpc.broker.memory.MemoryBroker;
-import dev.streamrpc.testing.TestSettings;
-import jakarta.json.bind.JsonbBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.security.Principal;
@@ -81,13 +78,7 @@ class SocketsManagerTest {
     private final SocketsManager manager = manager("stream.broker.timeout=PT0.5S");
 
     private SocketsManager manager(String... settings) {
-        SocketsManager created = new SocketsManager();
-        created.broker = broker;
-        created.jsonb = JsonbBuilder.create();
-        created.settings = TestSettings.of(settings);
-        created.pending = broker.pending;
-        created.start(events::add, new ChannelAuthorizer() { });
-        return created;
+        return InProcessHub.start(broker, broker.pending, events::add, settings);
     }
 
     private ConnectionChannels join(RecordingSubscriber subscriber) {
