@@ -1,6 +1,7 @@
 package dev.streamrpc.server;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -30,7 +31,15 @@ public final class Boot {
         ClassLoader loader = new URLClassLoader(classPath.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
         Thread.currentThread().setContextClassLoader(loader);
         Method main = loader.loadClass("dev.streamrpc.server.EmbeddedServer").getMethod("main", String[].class);
-        main.invoke(null, (Object) args);
+        try {
+            main.invoke(null, (Object) args);
+        } catch (InvocationTargetException e) {
+            // The server's own failure, without the reflective call's frames around it.
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw (Exception) e.getCause();
+        }
     }
 
     private static List<URL> jars(Path lib) throws IOException, URISyntaxException {

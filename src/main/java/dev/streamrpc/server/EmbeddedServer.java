@@ -31,7 +31,34 @@ public final class EmbeddedServer {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args, System.getenv(), defaultWar(), Runtime.getRuntime().availableProcessors());
+        if (Options.asksForHelp(args)) {
+            LOG.info("Usage: {}", Options.USAGE);
+            return;
+        }
+        Options options;
+        try {
+            options = Options.parse(args, System.getenv(), defaultWar(), Runtime.getRuntime().availableProcessors());
+        } catch (IllegalArgumentException e) {
+            // A mistyped command line is the user's to fix: the reason and the usage, not a stack trace.
+            LOG.error("{}. Usage: {}", e.getMessage(), Options.USAGE);
+            System.exit(2);
+            return;
+        }
+        Server server;
+        try {
+            server = start(options);
+        } catch (Exception e) {
+            // The port is taken, the WAR is missing, a setting is bad: one line that says which
+            // (Jetty has already logged a failing web app's whole trace at WARN).
+            LOG.error("StreamRPC could not start: {}", reasons(e));
+            LOG.debug("Start-up failure", e);
+            System.exit(1);
+            return;
+        }
+        server.join();
+    }
+
+    private static Server start(Options options) throws Exception {
         if (!Files.isRegularFile(options.war())) {
             throw new IllegalStateException("WAR not found: " + options.war());
         }
@@ -69,7 +96,19 @@ public final class EmbeddedServer {
         int port = ((NetworkConnector) server.getConnectors()[0]).getLocalPort();
         LOG.info("StreamRPC ready in {} ms at ws://localhost:{}/stream (at most {} Jetty threads)", (System.nanoTime() - started) / 1_000_000, port,
                 options.threads());
-        server.join();
+        return server;
+    }
+
+    /** The messages of a failure and its causes, each said once (Jetty repeats a cause's text in its own). */
+    private static String reasons(Throwable failure) {
+        StringBuilder reasons = new StringBuilder();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            if (reasons.indexOf(reason) < 0) {
+                reasons.append(reasons.length() == 0 ? "" : ": ").append(reason);
+            }
+        }
+        return reasons.toString();
     }
 
     private static void stop(Server server, WebAppContext app, UnpackDirectory unpacked) {

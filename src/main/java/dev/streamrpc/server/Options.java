@@ -1,6 +1,7 @@
 package dev.streamrpc.server;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -10,6 +11,9 @@ import java.util.Map;
 record Options(int port, Path war, int threads) {
 
     static final int DEFAULT_PORT = 8080;
+
+    static final String USAGE = "java -XX:+UseSerialGC -jar streamrpc-server.jar [--port N] [--war FILE] [--threads N]"
+            + " (variables: PORT, STREAM_JETTY_THREADS and the stream.* settings in the README)";
 
     /** Jetty's own needs (an acceptor, a selector, reserved threads) take a few of the pool. */
     static final int MIN_THREADS = 8;
@@ -24,21 +28,33 @@ record Options(int port, Path war, int threads) {
             String arg = args[i];
             if (arg.startsWith("--port=")) {
                 port = port(arg.substring("--port=".length()));
-            } else if (arg.equals("--port") && i + 1 < args.length) {
-                port = port(args[++i]);
+            } else if (arg.equals("--port")) {
+                port = port(value(args, ++i, arg));
             } else if (arg.startsWith("--war=")) {
                 war = Path.of(arg.substring("--war=".length()));
-            } else if (arg.equals("--war") && i + 1 < args.length) {
-                war = Path.of(args[++i]);
+            } else if (arg.equals("--war")) {
+                war = Path.of(value(args, ++i, arg));
             } else if (arg.startsWith("--threads=")) {
                 threads = threads(arg.substring("--threads=".length()));
-            } else if (arg.equals("--threads") && i + 1 < args.length) {
-                threads = threads(args[++i]);
+            } else if (arg.equals("--threads")) {
+                threads = threads(value(args, ++i, arg));
             } else {
-                throw new IllegalArgumentException("Unknown argument '" + arg + "'; usage: [--port N] [--war FILE] [--threads N]");
+                throw new IllegalArgumentException("Unknown argument '" + arg + "'");
             }
         }
         return new Options(port, war, threads);
+    }
+
+    /** Whether the command line asks for the usage ({@code --help} or {@code -h}) rather than a server. */
+    static boolean asksForHelp(String[] args) {
+        return Arrays.stream(args).anyMatch(arg -> arg.equals("--help") || arg.equals("-h"));
+    }
+
+    private static String value(String[] args, int index, String option) {
+        if (index >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[index];
     }
 
     /**

@@ -43,6 +43,15 @@ class OptionsTest {
         assertThatThrownBy(() -> Options.parse(new String[] {"--port", "70000"}, Map.of(), WAR, 2))
                 .hasMessage("Port out of range: 70000");
         assertThatThrownBy(() -> Options.parse(new String[] {"--verbose"}, Map.of(), WAR, 2))
-                .hasMessageStartingWith("Unknown argument '--verbose'");
+                .hasMessage("Unknown argument '--verbose'");
+        assertThatThrownBy(() -> Options.parse(new String[] {"--war=app.war", "--port"}, Map.of(), WAR, 2))
+                .hasMessage("--port needs a value");
+    }
+
+    @Test
+    void helpIsAskedForAnywhereOnTheLine() {
+        assertThat(Options.asksForHelp(new String[] {"--port", "1", "--help"})).isTrue();
+        assertThat(Options.asksForHelp(new String[] {"-h"})).isTrue();
+        assertThat(Options.asksForHelp(new String[] {"--port", "1"})).isFalse();
     }
 }

@@ -65,7 +65,12 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts a server that must fail to start; returns how it ended (within 60 s). */
     public static Failed failingToStart(Map<String, String> environment) throws Exception {
-        ProcessBuilder command = new ProcessBuilder(LaunchCommand.of(jar(), "--port", "0")).redirectErrorStream(true);
+        return endingOn(environment, "--port", "0");
+    }
+
+    /** Runs the launch command with these arguments, expecting it to end by itself (within 60 s). */
+    public static Failed endingOn(Map<String, String> environment, String... arguments) throws Exception {
+        ProcessBuilder command = new ProcessBuilder(LaunchCommand.of(jar(), arguments)).redirectErrorStream(true);
         command.environment().putAll(environment);
         Process process = command.start();
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
