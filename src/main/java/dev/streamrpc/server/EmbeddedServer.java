@@ -4,6 +4,7 @@ import dev.streamrpc.broker.WriteBehindThread;
 import org.eclipse.jetty.ee10.annotations.AnnotationConfiguration;
 import org.eclipse.jetty.ee10.plus.webapp.PlusConfiguration;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -71,6 +72,9 @@ public final class EmbeddedServer {
         Server server = new Server(new JettyThreads(options.threads()));
         ServerConnector connector = new ReadRunConnector(server);
         connector.setPort(options.port());
+        // Jetty names its version in every response's Server header and error page: it tells a
+        // scanner which advisories apply, and no client needs it.
+        connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration().setSendServerVersion(false);
         server.addConnector(connector);
 
         UnpackDirectory unpacked = UnpackDirectory.create(Path.of(System.getProperty("java.io.tmpdir")));

@@ -7,6 +7,9 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +47,20 @@ class ServerJarSmokeIT {
                 assertThat(client.awaitClose()).isEqualTo(new WsClient.Close(1001, "Server shutting down"));
             }
             assertThat(server.output()).doesNotContain("Exception");
+        }
+    }
+
+    /** Neither a response's headers nor an error page name the server's software and version. */
+    @Test
+    void responsesDoNotNameTheServersVersion() throws Exception {
+        try (ServerProcess server = new ServerProcess(Map.of())) {
+            HttpClient http = HttpClient.newHttpClient();
+            for (String path : List.of("/health", "/no-such-page")) {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.uri().getPort() + path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.headers().firstValue("Server")).as(path).isEmpty();
+                assertThat(response.body()).as(path).doesNotContainIgnoringCase("jetty");
+            }
         }
     }
 
