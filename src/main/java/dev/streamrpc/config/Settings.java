@@ -31,6 +31,7 @@ import java.util.regex.PatternSyntaxException;
  * @param rpcQueue calls that may wait for a worker
  * @param shutdownGrace how long shutdown waits for queued frames and close handshakes
  * @param sendPath {@code auto} (Jetty's core send path when available) or {@code jakarta} (the portable one everywhere)
+ * @param compression whether a client's offer of {@code permessage-deflate} is accepted
  * @param broker {@code memory} or {@code redis}
  * @param redisUri where the Redis broker connects; for a cluster, one or more seed nodes, comma-separated
  * @param redisCluster whether {@code redisUri} names a Redis Cluster (sharded pub/sub)
@@ -61,6 +62,7 @@ public record Settings(
         int rpcQueue,
         Duration shutdownGrace,
         String sendPath,
+        boolean compression,
         String broker,
         String redisUri,
         boolean redisCluster,
@@ -93,6 +95,7 @@ public record Settings(
                 read.positiveInt("stream.rpc-queue", 10_000),
                 read.duration("stream.shutdown-grace", "PT10S"),
                 read.choice("stream.send-path", "auto", "auto", "jakarta"),
+                read.bool("stream.compression", false),
                 read.choice("stream.broker", "memory", "memory", "redis"),
                 read.string("stream.redis.uri", "redis://localhost:6379"),
                 read.bool("stream.redis.cluster", false),

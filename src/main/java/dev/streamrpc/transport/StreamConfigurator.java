@@ -1,6 +1,7 @@
 package dev.streamrpc.transport;
 
 import jakarta.enterprise.inject.spi.CDI;
+import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -41,6 +42,18 @@ public class StreamConfigurator extends ServerEndpointConfig.Configurator {
         return requested.isEmpty() ? "" : requested.get(0);
     }
 
+    /**
+     * No {@code permessage-deflate} unless {@code stream.compression} asks for it. Browsers offer
+     * it on every connection, and a connection that uses it keeps a deflater and an inflater for
+     * its whole life (about 100 KiB together, ten times what an idle connection costs otherwise) and
+     * compresses each delivery for itself, so fan-out pays once per subscriber; the small JSON
+     * frames of this protocol gain little from it.
+     */
+    @Override
+    public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+        return transport().settings().compression() ? super.getNegotiatedExtensions(installed, requested) : List.of();
+    }
+
     private Handshakes handshakes() {
         Handshakes current = handshakes;
         if (current == null) {
@@ -52,11 +65,15 @@ public class StreamConfigurator extends ServerEndpointConfig.Configurator {
 
     @Override
     public <T> T getEndpointInstance(Class<T> endpointClass) {
+        return endpointClass.cast(new StreamEndpoint(transport()));
+    }
+
+    private Transport transport() {
         Transport current = transport;
         if (current == null) {
             current = CDI.current().select(Transport.class).get();
             transport = current;
         }
-        return endpointClass.cast(new StreamEndpoint(current));
+        return current;
     }
 }

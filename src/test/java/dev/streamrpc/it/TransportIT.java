@@ -77,6 +77,16 @@ class TransportIT {
     @ArquillianResource
     URL base;
 
+    /** Browsers offer permessage-deflate on every connection; it is declined unless stream.compression asks for it. */
+    @Test
+    void anOfferOfCompressionIsDeclinedByDefault() throws Exception {
+        try (RawFrameClient client = new RawFrameClient(Endpoints.stream(base), "permessage-deflate")) {
+            assertThat(client.negotiatedExtensions()).isEmpty();
+            client.sendText("{\"id\":1,\"method\":\"echo\",\"payload\":{\"s\":\"x\"}}".getBytes(StandardCharsets.UTF_8));
+            assertThat(client.nextText()).isEqualTo("{\"id\":1,\"method\":\"echo\",\"response\":{\"s\":\"x\"}}");
+        }
+    }
+
     @Test
     void aBinaryFrameClosesWith1003() {
         try (WsClient client = WsClient.connect(Endpoints.stream(base))) {

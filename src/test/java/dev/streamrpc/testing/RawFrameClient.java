@@ -1,20 +1,24 @@
 package dev.streamrpc.testing;
 
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.ExtensionConfig;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
 import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Jetty's core WebSocket client, for frames a normal client refuses to send: invalid UTF-8,
- * or a character split across fragments.
+ * Jetty's core WebSocket client, for frames a normal client refuses to send (invalid UTF-8,
+ * a character split across fragments) and for extensions the JDK's client does not offer.
  */
 public final class RawFrameClient implements AutoCloseable {
 
@@ -22,9 +26,19 @@ public final class RawFrameClient implements AutoCloseable {
     private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
     private final CoreConnection connection = new CoreConnection(frame -> texts.add(StandardCharsets.UTF_8.decode(frame).toString()));
 
-    public RawFrameClient(URI uri) throws Exception {
+    private final CoreSession session;
+
+    /** Connects, offering the server these extensions (for example {@code permessage-deflate}). */
+    public RawFrameClient(URI uri, String... extensions) throws Exception {
         client.start();
-        client.connect(connection, uri).get(10, TimeUnit.SECONDS);
+        CoreClientUpgradeRequest request = CoreClientUpgradeRequest.from(client, uri, connection);
+        request.addExtensions(extensions);
+        session = client.connect(request).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The names of the extensions the server accepted. */
+    public List<String> negotiatedExtensions() {
+        return session.getNegotiatedExtensions().stream().map(ExtensionConfig::getName).toList();
     }
 
     /** Sends one frame: {@code opCode} TEXT or CONTINUATION, with its FIN bit. */

@@ -111,8 +111,12 @@ public final class WsClient implements AutoCloseable {
         socket.sendText(text, true).join();
     }
 
+    /**
+     * Sends a binary message. The server refuses one at its first frame, and may close while a
+     * large one is still being written ("closed output"): {@link #awaitClose()} tells how it ended.
+     */
     public void sendBinary(byte[] bytes) {
-        socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).exceptionally(closedMeanwhile -> null).join();
     }
 
     /** Sends the first fragment of a binary message, and not the rest. */
