@@ -112,6 +112,15 @@ class ClusterBrokerContractIT extends BrokerContract {
         assertThat(done(broker.history(channel, 0, 10)).state()).isEqualTo(new StreamState(epoch, 3));
     }
 
+    /** Hash tags: a channel whose name starts with a closing brace still keeps all its keys in one slot. */
+    @Test
+    void aChannelNameStartingWithAClosingBraceCanBeSubscribedAndPublished() {
+        String channel = "}" + unique("brace");
+        done(broker.subscribe(channel));
+        done(broker.publish(channel, "e", EncodedMessage.of("braced")));
+        await().atMost(WAIT).until(() -> seen.contains(new Seen(channel, "e", "braced")));
+    }
+
     private static String redisName(String channel) {
         return new String(ChannelKeys.of(channel).pubsub(), StandardCharsets.UTF_8);
     }
