@@ -261,8 +261,16 @@ public final class RedisClusterBroker implements Broker {
 
     // ---------------------------------------------------------------- reports
 
+    /**
+     * {@code degraded} while some slot has no master or the pub/sub connection is down: most
+     * channels may still work. With no connection open to any node nothing works:
+     * {@code reconnecting}, as a single Redis that is down.
+     */
     @Override
     public String state() {
+        if (connections.isEmpty()) {
+            return "reconnecting";
+        }
         int covered = 0;
         for (RedisClusterNode master : masters()) {
             covered += master.getSlots().size();
