@@ -19,6 +19,15 @@ record ChannelKeys(byte[] pubsub, byte[] meta, byte[] history) {
     /** For the names an empty hash tag would scatter over the slots. */
     static final String SHARED_TAG_PREFIX = "streamrpc{~}:";
 
+    /**
+     * Whether a channel has Redis names: one with a lone surrogate (half a character, which a
+     * {@code stream.channel-pattern} such as {@code .{1,200}} lets through) has no UTF-8 form, and
+     * encoded with {@code ?} in its place it would take another channel's names.
+     */
+    static boolean namable(String channel) {
+        return channel.codePoints().noneMatch(point -> Character.getType(point) == Character.SURROGATE);
+    }
+
     static ChannelKeys of(String channel) {
         String base = channel.isEmpty() || channel.charAt(0) == '}' ? SHARED_TAG_PREFIX + channel : PREFIX + channel + "}";
         return new ChannelKeys(bytes(base), bytes(base + ":meta"), bytes(base + ":history"));
