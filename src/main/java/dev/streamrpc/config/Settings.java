@@ -179,17 +179,22 @@ public record Settings(
             return fallback;
         }
 
+        /**
+         * At least a millisecond: every duration is used in whole milliseconds, where less is 0,
+         * and 0 means something else there (an idle timeout of 0 is none, a key expiring in 0 ms
+         * in Redis is deleted at once, a period of 0 fails start-up far from its key).
+         */
         Duration duration(String key, String fallback) {
             String text = string(key, fallback);
             try {
                 Duration value = Duration.parse(text.toUpperCase(Locale.ROOT));
-                if (!value.isNegative() && !value.isZero()) {
+                if (value.toMillis() >= 1) {
                     return value;
                 }
-            } catch (DateTimeParseException e) {
-                // reported below
+            } catch (DateTimeParseException | ArithmeticException e) {
+                // reported below; ArithmeticException: more milliseconds than a long holds
             }
-            problems.add(key + ": expected an ISO-8601 duration above zero such as PT30S, got '" + text + "'");
+            problems.add(key + ": expected an ISO-8601 duration of at least 1 ms (PT0.001S) such as PT30S, got '" + text + "'");
             return Duration.parse(fallback);
         }
 

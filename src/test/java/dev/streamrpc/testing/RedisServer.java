@@ -36,6 +36,15 @@ public final class RedisServer implements AutoCloseable {
         process = RedisProcess.start(port, dir, List.of("--requirepass", password));
     }
 
+    /**
+     * Kills the server at once, as a crash would, and starts it again in the same directory: it
+     * loads its last snapshot ({@code SAVE}), without whatever was written after it.
+     */
+    public void crashAndRestartFromSnapshot() throws IOException, InterruptedException {
+        kill();
+        process = RedisProcess.start(port, dirs.get(dirs.size() - 1), List.of("--requirepass", password));
+    }
+
     /** Kills the server at once, as a crash would. */
     public void kill() throws InterruptedException {
         process.kill();

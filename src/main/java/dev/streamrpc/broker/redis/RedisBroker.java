@@ -2,6 +2,7 @@ package dev.streamrpc.broker.redis;
 
 import dev.streamrpc.broker.Broker;
 import dev.streamrpc.broker.BrokerCallback;
+import dev.streamrpc.broker.CannotSubscribe;
 import dev.streamrpc.broker.EncodedMessage;
 import dev.streamrpc.broker.History;
 import dev.streamrpc.broker.StreamState;
@@ -23,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -140,11 +142,17 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<StreamState> subscribe(String channel) {
+        if (!ChannelKeys.namable(channel)) {
+            return CompletableFuture.failedFuture(new CannotSubscribe(RedisFanOut.UNNAMABLE));
+        }
         return fanOut.subscription(() -> subscribes.add(channel), "Redis did not confirm SUBSCRIBE or the stream's state");
     }
 
     @Override
     public CompletionStage<Void> unsubscribe(String channel) {
+        if (!ChannelKeys.namable(channel)) {
+            return CompletableFuture.completedFuture(null);   // never subscribed; its encoded name is another channel's
+        }
         return fanOut.unsubscription(() -> unsubscribes.add(channel), "Redis did not confirm UNSUBSCRIBE");
     }
 

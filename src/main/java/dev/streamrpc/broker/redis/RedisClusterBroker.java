@@ -2,6 +2,7 @@ package dev.streamrpc.broker.redis;
 
 import dev.streamrpc.broker.Broker;
 import dev.streamrpc.broker.BrokerCallback;
+import dev.streamrpc.broker.CannotSubscribe;
 import dev.streamrpc.broker.EncodedMessage;
 import dev.streamrpc.broker.History;
 import dev.streamrpc.broker.PendingBytes;
@@ -36,6 +37,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -194,6 +196,9 @@ public final class RedisClusterBroker implements Broker {
 
     @Override
     public CompletionStage<StreamState> subscribe(String channel) {
+        if (!ChannelKeys.namable(channel)) {
+            return CompletableFuture.failedFuture(new CannotSubscribe(RedisFanOut.UNNAMABLE));
+        }
         wanted.add(channel);
         return fanOut.subscription(() -> pubsub.async().ssubscribe(ChannelKeys.of(channel).pubsub())
                 .thenCompose(ok -> fanOut.state(commands.async(), channel)), "Redis did not confirm SSUBSCRIBE or the stream's state");
@@ -201,6 +206,9 @@ public final class RedisClusterBroker implements Broker {
 
     @Override
     public CompletionStage<Void> unsubscribe(String channel) {
+        if (!ChannelKeys.namable(channel)) {
+            return CompletableFuture.completedFuture(null);   // never subscribed; its encoded name is another channel's
+        }
         wanted.remove(channel);
         confirmed.remove(channel);
         retrying.remove(channel);
@@ -261,8 +269,16 @@ public final class RedisClusterBroker implements Broker {
 
     // ---------------------------------------------------------------- reports
 
+    /**
+     * {@code degraded} while some slot has no master or the pub/sub connection is down: most
+     * channels may still work. With no connection open to any node nothing works:
+     * {@code reconnecting}, as a single Redis that is down.
+     */
     @Override
     public String state() {
+        if (connections.isEmpty()) {
+            return "reconnecting";
+        }
         int covered = 0;
         for (RedisClusterNode master : masters()) {
             covered += master.getSlots().size();

@@ -37,6 +37,9 @@ final class RedisFanOut implements AutoCloseable {
      */
     static final int SUBSCRIPTIONS_IN_FLIGHT = 128;
 
+    /** Why a channel without Redis names ({@link ChannelKeys#namable}) is refused. */
+    static final String UNNAMABLE = "the channel's name holds a lone surrogate, which has no Redis name";
+
     private final PendingBytes pending;
     private final RedisStreams streams;
     private final AtomicLong dropped = new AtomicLong();
@@ -91,6 +94,9 @@ final class RedisFanOut implements AutoCloseable {
     /** Runs the publish script; the stage completes on the inbound thread once Redis has stored it. */
     CompletionStage<Void> publish(RedisScriptingAsyncCommands<byte[], byte[]> commands, String channel, String event,
                                   EncodedMessage message) {
+        if (!ChannelKeys.namable(channel)) {
+            return CompletableFuture.failedFuture(new CannotPublish(UNNAMABLE));
+        }
         long charged = message.size() + event.length();
         if (!pending.tryCharge(charged)) {
             return CompletableFuture.failedFuture(new CannotPublish("too many publications waiting for Redis"));
@@ -143,6 +149,9 @@ final class RedisFanOut implements AutoCloseable {
 
     /** Reads the history; the stage completes on the inbound thread. */
     CompletionStage<History> history(RedisScriptingAsyncCommands<byte[], byte[]> commands, String channel, long after, int limit) {
+        if (!ChannelKeys.namable(channel)) {
+            return CompletableFuture.failedFuture(new CannotSubscribe(UNNAMABLE));
+        }
         return refusedAs(streams.history(commands, channel, after, limit), "Redis did not answer for the history");
     }
 

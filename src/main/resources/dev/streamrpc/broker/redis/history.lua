@@ -7,19 +7,23 @@
 -- ARGV: offset after which to read, most entries (0: none), TTL in ms, then for each stream
 --       the epoch to use if it has none
 -- Returns: epoch and offset of each stream, then offset, event and frame of each entry read.
--- The same failover check as the publish script's.
+-- The same failover and restart checks as the publish script's.
 local info = redis.call('INFO', 'replication')
 local replid = string.match(info, 'master_replid:(%w+)')
 local replid2 = string.match(info, 'master_replid2:(%w+)')
+local node = ''
+if string.find(redis.call('INFO', 'cluster'), 'cluster_enabled:1', 1, true) then
+  node = redis.call('CLUSTER', 'MYID')
+end
 local result = {}
 for stream = 1, #KEYS / 2 do
   local meta, history = KEYS[stream * 2 - 1], KEYS[stream * 2]
   local epoch = redis.call('HGET', meta, 'epoch')
   local writer = redis.call('HGET', meta, 'replid')
-  if not epoch or writer == replid2 then
+  if not epoch or writer == replid2 or (writer ~= replid and redis.call('HGET', meta, 'node') == node) then
     epoch = ARGV[3 + stream]
     redis.call('DEL', meta, history)
-    redis.call('HSET', meta, 'epoch', epoch, 'replid', replid)
+    redis.call('HSET', meta, 'epoch', epoch, 'replid', replid, 'node', node)
     redis.call('PEXPIRE', meta, ARGV[3])
   end
   table.insert(result, epoch)

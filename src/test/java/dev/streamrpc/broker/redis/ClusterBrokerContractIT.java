@@ -4,6 +4,7 @@ import dev.streamrpc.broker.Broker;
 import dev.streamrpc.broker.BrokerContract;
 import dev.streamrpc.broker.EncodedMessage;
 import dev.streamrpc.broker.PendingBytes;
+import dev.streamrpc.broker.StreamState;
 import dev.streamrpc.testing.RedisCluster;
 import dev.streamrpc.testing.RedisInfo;
 import dev.streamrpc.testing.RedisServer;
@@ -90,6 +91,34 @@ class ClusterBrokerContractIT extends BrokerContract {
         // latest publication read back then may come a second time (the hub drops it by offset).
         await().atMost(WAIT).until(() -> seen.stream().map(Seen::text).distinct().count() == 2);
         assertThat(seen.stream().map(Seen::text).distinct()).containsExactlyInAnyOrderElementsOf(channels);
+    }
+
+    /**
+     * A slot moved to another master takes its streams along (MIGRATE copies the keys whole):
+     * nothing was lost, so the stream goes on in its epoch there. The node that wrote it is another
+     * one now, which is not the writer restarting from a snapshot.
+     */
+    @Test
+    void aStreamWhoseSlotMovedToAnotherMasterKeepsItsEpochAndOffsets() {
+        String channel = unique("moving");
+        String epoch = done(broker.subscribe(channel)).epoch();
+        done(broker.publish(channel, "e", EncodedMessage.of("1")));
+        done(broker.publish(channel, "e", EncodedMessage.of("2")));
+        int slot = cluster.slot(redisName(channel));
+        RedisCluster.Node target = cluster.masters().stream().filter(master -> !master.equals(cluster.masterFor(slot)))
+                .findFirst().orElseThrow();
+        cluster.moveSlot(slot, target);
+        await().atMost(WAIT).ignoreExceptions().until(() -> done(broker.publish(channel, "e", EncodedMessage.of("3"))) == null);
+        assertThat(done(broker.history(channel, 0, 10)).state()).isEqualTo(new StreamState(epoch, 3));
+    }
+
+    /** Hash tags: a channel whose name starts with a closing brace still keeps all its keys in one slot. */
+    @Test
+    void aChannelNameStartingWithAClosingBraceCanBeSubscribedAndPublished() {
+        String channel = "}" + unique("brace");
+        done(broker.subscribe(channel));
+        done(broker.publish(channel, "e", EncodedMessage.of("braced")));
+        await().atMost(WAIT).until(() -> seen.contains(new Seen(channel, "e", "braced")));
     }
 
     private static String redisName(String channel) {

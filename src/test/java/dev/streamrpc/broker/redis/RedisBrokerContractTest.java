@@ -121,6 +121,25 @@ class RedisBrokerContractTest extends BrokerContract {
                 .filter(thread -> thread.getName().startsWith("lettuce-") && thread.isAlive()).count();
     }
 
+    /**
+     * A channel name with a lone surrogate (a stream.channel-pattern such as .{1,200} lets one
+     * through) has no UTF-8 form: encoded, it became "x?", another channel's Redis names, so its
+     * subscribers received nothing and those of "x?" received its publications. Refused instead.
+     */
+    @Test
+    void aChannelNameWithALoneSurrogateIsRefusedRatherThanTakenForAnother() {
+        String lone = "x\uD800";
+        done(broker.subscribe("x?"));
+        assertThatThrownBy(() -> done(broker.subscribe(lone))).hasCauseInstanceOf(CannotSubscribe.class);
+        assertThatThrownBy(() -> done(broker.publish(lone, "e", EncodedMessage.of("1")))).hasCauseInstanceOf(CannotPublish.class);
+        assertThatThrownBy(() -> done(broker.history(lone, 0, 10))).hasCauseInstanceOf(CannotSubscribe.class);
+        done(broker.unsubscribe(lone));   // as the hub does after a refused subscribe: "x?" stays subscribed
+        done(broker.publish("x?", "e", EncodedMessage.of("marker")));
+        await().atMost(WAIT).until(() -> !seen.isEmpty());
+        assertThat(seen).containsExactly(new Seen("x?", "e", "marker"));
+        assertThat(pending.used()).isZero();
+    }
+
     @Test
     void twoServersOnOneRedisShareEachChannelsOffsetsEpochAndHistory() {
         String channel = unique("shared-stream");
