@@ -61,15 +61,16 @@ final class RedisStreams {
     private CompletionStage<List<Object>> read(RedisScriptingAsyncCommands<byte[], byte[]> commands, List<String> channels,
                                                long after, int limit) {
         byte[][] keys = new byte[channels.size() * 2][];
-        byte[][] arguments = new byte[3 + channels.size()][];
+        byte[][] arguments = new byte[4 + channels.size()][];
         arguments[0] = RedisScript.utf8(Long.toString(after));
         arguments[1] = RedisScript.utf8(Integer.toString(limit));
         arguments[2] = ttl;
+        arguments[3] = publishCommand;   // tells the script whether it runs on a cluster
         for (int i = 0; i < channels.size(); i++) {
             ChannelKeys names = ChannelKeys.of(channels.get(i));
             keys[i * 2] = names.meta();
             keys[i * 2 + 1] = names.history();
-            arguments[3 + i] = newEpoch();
+            arguments[4 + i] = newEpoch();
         }
         return HISTORY.run(commands, keys, arguments);
     }

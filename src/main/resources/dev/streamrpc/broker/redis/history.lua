@@ -4,15 +4,16 @@
 -- lost again. Reading many streams in one call is how a subscribe storm reads their states:
 -- one script (and one failover check) for a batch of new channels instead of one per channel.
 -- KEYS: meta hash and history stream of each stream, in pairs
--- ARGV: offset after which to read, most entries (0: none), TTL in ms, then for each stream
---       the epoch to use if it has none
+-- ARGV: offset after which to read, most entries (0: none), TTL in ms, PUBLISH or SPUBLISH (the
+--       broker's publish command: SPUBLISH on a cluster), then for each stream the epoch to use
+--       if it has none
 -- Returns: epoch and offset of each stream, then offset, event and frame of each entry read.
 -- The same failover and restart checks as the publish script's.
 local info = redis.call('INFO', 'replication')
 local replid = string.match(info, 'master_replid:(%w+)')
 local replid2 = string.match(info, 'master_replid2:(%w+)')
 local node = ''
-if string.find(redis.call('INFO', 'cluster'), 'cluster_enabled:1', 1, true) then
+if ARGV[4] == 'SPUBLISH' then
   node = redis.call('CLUSTER', 'MYID')
 end
 local result = {}
@@ -21,7 +22,7 @@ for stream = 1, #KEYS / 2 do
   local epoch = redis.call('HGET', meta, 'epoch')
   local writer = redis.call('HGET', meta, 'replid')
   if not epoch or writer == replid2 or (writer ~= replid and redis.call('HGET', meta, 'node') == node) then
-    epoch = ARGV[3 + stream]
+    epoch = ARGV[4 + stream]
     redis.call('DEL', meta, history)
     redis.call('HSET', meta, 'epoch', epoch, 'replid', replid, 'node', node)
     redis.call('PEXPIRE', meta, ARGV[3])
