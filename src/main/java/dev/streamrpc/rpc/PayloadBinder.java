@@ -34,10 +34,10 @@ final class PayloadBinder {
         }
     };
 
-    private final Jsonb jsonb;
+    private final ExactJson jsonb;
 
     PayloadBinder(Jsonb jsonb) {
-        this.jsonb = jsonb;
+        this.jsonb = new ExactJson(jsonb);
     }
 
     /**

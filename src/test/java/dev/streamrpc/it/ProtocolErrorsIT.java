@@ -160,6 +160,18 @@ class ProtocolErrorsIT {
     }
 
     @Test
+    void aNumberTheFieldCannotHoldExactlyIsAnInvalidValueNotAnotherNumber() {
+        // 4294967297 once became 1 (and 1.5 became 1), which passed @Max(10).
+        for (String quantity : List.of("4294967297", "2147483648", "1.5")) {
+            assertReply("{\"id\":\"n\",\"method\":\"place_order\",\"payload\":{\"item\":\"tea\",\"quantity\":" + quantity + "}}",
+                    "{\"id\":\"n\",\"method\":\"place_order\",\"error\":{\"message\":\"Invalid RPC parameters\","
+                            + "\"errors\":{\"quantity\":\"invalid value\"}}}");
+        }
+        assertReply("{\"id\":\"m\",\"method\":\"place_order\",\"payload\":{\"item\":\"tea\",\"quantity\":1e1}}",
+                "{\"id\":\"m\",\"method\":\"place_order\",\"response\":\"tea x10\"}");
+    }
+
+    @Test
     void aResultThatCannotBeWrittenAsJsonIsReported() {
         assertReply("{\"id\":\"l\",\"method\":\"loop\"}",
                 "{\"id\":\"l\",\"method\":\"loop\",\"error\":{\"message\":\"JSON object expected\"}}");

@@ -51,6 +51,9 @@ class PayloadBinderTest {
         public int size;
     }
 
+    public record Counts(int quantity, Long total, List<Integer> sizes) {
+    }
+
     private final Jsonb jsonb = JsonbBuilder.create();
     private final PayloadBinder binder = new PayloadBinder(jsonb);
     private final Validator validator = Validation.byProvider(HibernateValidator.class).configure()
@@ -102,6 +105,22 @@ class PayloadBinderTest {
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("tags", "invalid value")));
         assertThatThrownBy(() -> binder.bind(json("{\"size\":[]}"), Settings.class))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("size", "invalid value")));
+    }
+
+    @Test
+    void aNumberAnIntOrALongCannotHoldExactlyIsAnInvalidValueNotAnotherNumber() {
+        // JSON-B's readers used to truncate: 4294967297 was read as 1, and 1.5 as 1.
+        Map<String, String> blamed = Map.of(
+                "{\"quantity\":4294967297}", "quantity",
+                "{\"quantity\":-2147483649}", "quantity",
+                "{\"quantity\":1.5}", "quantity",
+                "{\"total\":9223372036854775808}", "total",
+                "{\"total\":1e19}", "total",
+                "{\"sizes\":[1,4294967296]}", "sizes");
+        blamed.forEach((text, field) -> assertThatThrownBy(() -> binder.bind(json(text), Counts.class)).as(text)
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of(field, "invalid value"))));
+        assertThat(binder.bind(json("{\"quantity\":1e2,\"total\":-9223372036854775808,\"sizes\":[1.0,\"7\"]}"), Counts.class))
+                .isEqualTo(new Counts(100, Long.MIN_VALUE, List.of(1, 7)));
     }
 
     @Test
