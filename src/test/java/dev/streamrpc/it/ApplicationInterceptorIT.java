@@ -8,11 +8,13 @@ import dev.streamrpc.testing.Endpoints;
 import dev.streamrpc.testing.WsClient;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InterceptorBinding;
 import jakarta.interceptor.InvocationContext;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.validation.constraints.NotBlank;
@@ -157,10 +159,34 @@ class ApplicationInterceptorIT {
         }
     }
 
+    /** Not public, as a bean class need not be: its public RPC method is called all the same, through its interceptors. */
+    @Traced
+    @ApplicationScoped
+    static class Whisperer {
+        @Inject
+        Trace trace;
+
+        @Shout
+        @RpcMethod
+        public String whisper(Greeter.Greeting greeting) {
+            trace.add("whisper " + greeting.name());
+            return "psst " + greeting.name();
+        }
+    }
+
+    /** Not public either, and {@code @Dependent}: the registry holds an instance of its intercepted subclass. */
+    @Dependent
+    static class Murmurer {
+        @RpcMethod
+        public String murmur() {
+            return "mm";
+        }
+    }
+
     @Deployment
     static WebArchive app() {
         return Deployments.streamrpc("interceptors", Trace.class, Traced.class, OuterInterceptor.class,
-                Shout.class, ShoutInterceptor.class, Gate.class, Greeter.class, Greeter.Greeting.class);
+                Shout.class, ShoutInterceptor.class, Gate.class, Greeter.class, Greeter.Greeting.class, Whisperer.class, Murmurer.class);
     }
 
     @ArquillianResource
@@ -193,6 +219,17 @@ class ApplicationInterceptorIT {
         Outcome greet = call("greet", "{\"name\":\"ada\"}");
         assertThat(greet.reply().getString("response")).isEqualTo("HELLO ADA FROM CONNECTION");
         assertThat(greet.trace()).containsExactly("outer in", "shout in", "greet ada", "shout out", "outer out");
+    }
+
+    @Test
+    void aPublicMethodOfABeanClassThatIsNotPublicIsCalledThroughItsInterceptors() {
+        // Reflection refused the call from the dispatcher's package: every call was Internal server error.
+        Outcome whisper = call("whisper", "{\"name\":\"ada\"}");
+        assertThat(whisper.reply().get("response")).as(whisper.reply().toString()).isEqualTo(Json.createValue("PSST ADA"));
+        assertThat(whisper.trace()).containsExactly("outer in", "shout in", "whisper ada", "shout out", "outer out");
+        assertThat(call("whisper", "{}").error()).isEqualTo(WsClient.parse(
+                "{\"message\":\"Invalid RPC parameters\",\"errors\":{\"name\":\"required\"}}"));
+        assertThat(call("murmur", "{}").reply().get("response")).isEqualTo(Json.createValue("mm"));
     }
 
     @Test
