@@ -31,7 +31,8 @@ public class RpcExtension implements Extension {
         }
         for (AnnotatedMethod<? super T> method : event.getAnnotatedBeanClass().getMethods()) {
             if (method.isAnnotationPresent(RpcMethod.class)) {
-                candidates.add(new RpcCandidate(event.getBean(), event.getBean().getBeanClass(), method.getJavaMember()));
+                candidates.add(new RpcCandidate(event.getBean(), event.getBean().getBeanClass(), method.getJavaMember(),
+                        event.getBean().getScope()));
             }
         }
     }
