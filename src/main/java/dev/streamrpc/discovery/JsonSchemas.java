@@ -3,6 +3,7 @@ package dev.streamrpc.discovery;
 import com.fasterxml.classmate.ResolvedType;
 import com.github.victools.jsonschema.generator.CustomDefinition;
 import com.github.victools.jsonschema.generator.FieldScope;
+import com.github.victools.jsonschema.generator.MemberScope;
 import com.github.victools.jsonschema.generator.Option;
 import com.github.victools.jsonschema.generator.OptionPreset;
 import com.github.victools.jsonschema.generator.SchemaBuilder;
@@ -77,7 +78,14 @@ final class JsonSchemas {
                 .with(Option.DEFINITIONS_FOR_ALL_OBJECTS, Option.PLAIN_DEFINITION_KEYS)
                 .without(Option.SCHEMA_VERSION_INDICATOR)
                 .with(new JakartaValidationModule(JakartaValidationOption.NOT_NULLABLE_FIELD_IS_REQUIRED,
-                        JakartaValidationOption.INCLUDE_PATTERN_EXPRESSIONS));
+                        JakartaValidationOption.INCLUDE_PATTERN_EXPRESSIONS) {
+                    @Override
+                    protected String resolveStringPattern(MemberScope<?, ?> member) {
+                        // Bean Validation matches the whole value; a schema's pattern matches anywhere in it.
+                        String regexp = super.resolveStringPattern(member);
+                        return regexp == null ? null : "^(?:" + regexp + ")$";
+                    }
+                });
         config.forTypesInGeneral()
                 .withCustomDefinitionProvider(JsonSchemas::jsonProcessingTypes)
                 .withCustomDefinitionProvider(JsonSchemas::maps);
