@@ -7,6 +7,7 @@ import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.validation.Valid;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.Email;
@@ -52,6 +53,9 @@ class PayloadBinderTest {
     }
 
     public record Counts(int quantity, Long total, List<Integer> sizes) {
+    }
+
+    public record Tagged(List<@NotBlank String> tags, Map<String, @Positive Integer> stock, @Valid List<Signup> signups) {
     }
 
     private final Jsonb jsonb = JsonbBuilder.create();
@@ -135,5 +139,16 @@ class PayloadBinderTest {
         Signup empty = (Signup) binder.bind(json("{}"), Signup.class);
         assertThat(ViolationMapper.errors(validator.validate(empty)))
                 .containsEntry("name", "required").containsEntry("email", "required").containsEntry("tags", "required");
+    }
+
+    @Test
+    void aViolationInsideAContainerIsKeyedByTheElementsPathWithoutValidatorNodeNames() {
+        // Hibernate Validator names the element node: the key read "tags[1].<list element>".
+        Tagged tagged = (Tagged) binder.bind(json("{\"tags\":[\"a\",\" \"],\"stock\":{\"tea\":0},"
+                + "\"signups\":[{\"name\":\"ada\",\"email\":\"a@b.c\",\"age\":1,\"tags\":[\"x\"]},{\"name\":\"\",\"email\":\"a@b.c\",\"age\":1,\"tags\":[\"x\"]}]}"), Tagged.class);
+        assertThat(ViolationMapper.errors(validator.validate(tagged))).containsExactly(
+                Map.entry("signups[1].name", "must not be blank"),
+                Map.entry("stock[tea]", "must be greater than 0"),
+                Map.entry("tags[1]", "must not be blank"));
     }
 }
