@@ -109,6 +109,11 @@ class PayloadBinderTest {
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("tags", "invalid value")));
         assertThatThrownBy(() -> binder.bind(json("{\"size\":[]}"), Settings.class))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("size", "invalid value")));
+        // A primitive cannot hold null: that field is to blame, not the whole payload.
+        assertThatThrownBy(() -> binder.bind(json("{\"dark\":true,\"size\":null}"), Settings.class))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("size", "invalid value")));
+        assertThatThrownBy(() -> binder.bind(json("{\"total\":null,\"quantity\":null}"), Counts.class))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("quantity", "invalid value")));
     }
 
     @Test
