@@ -26,8 +26,10 @@ import jakarta.json.bind.annotation.JsonbTransient;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.StringReader;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -92,7 +94,8 @@ final class JsonSchemas {
         config.forFields()
                 // JSON-B's names and omissions, not the Java ones.
                 .withPropertyNameOverrideResolver(JsonSchemas::jsonbName)
-                .withIgnoreCheck(field -> field.getAnnotationConsideringFieldAndGetter(JsonbTransient.class) != null)
+                .withIgnoreCheck(field -> field.getAnnotationConsideringFieldAndGetter(JsonbTransient.class) != null
+                        || !readOrWritten(field))
                 .withDescriptionResolver(field -> doc(field) == null ? null : doc(field).value())
                 .withNullableCheck(field -> doc(field) != null && doc(field).nullable() ? Boolean.TRUE : null)
                 .withInstanceAttributeOverride((attributes, field, context) -> {
@@ -172,6 +175,22 @@ final class JsonSchemas {
             node.set("additionalProperties", context.createDefinitionReference(values));
         }
         return new CustomDefinition(node, CustomDefinition.INLINE_DEFINITION, CustomDefinition.INCLUDING_ATTRIBUTES);
+    }
+
+    /**
+     * Whether JSON-B reads or writes the field: a record's component, a public field, or a
+     * field with a public getter or setter. A private field without either is neither read nor
+     * written, so a client that sends it is ignored and never receives it.
+     */
+    private static boolean readOrWritten(FieldScope field) {
+        Class<?> owner = field.getDeclaringType().getErasedType();
+        if (owner.isRecord() || field.isPublic() || field.findGetter() != null && field.findGetter().isPublic()) {
+            return true;
+        }
+        String name = field.getDeclaredName();
+        String setter = "set" + Character.toUpperCase(name.charAt(0)) + name.substring(1);
+        return Arrays.stream(owner.getMethods())
+                .anyMatch(m -> m.getName().equals(setter) && m.getParameterCount() == 1 && !Modifier.isStatic(m.getModifiers()));
     }
 
     private static String jsonbName(FieldScope field) {

@@ -1,0 +1,54 @@
+package dev.streamrpc.discovery;
+
+import jakarta.json.JsonObject;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The generated schemas describe the properties JSON-B reads and writes, no more and no fewer. */
+class JsonSchemasTest {
+
+    /** A POJO with one property of each kind of visibility JSON-B tells apart. */
+    @SuppressWarnings("unused")
+    public static class Account {
+        public String name;
+        private String secret;
+        private int balance;
+        private String note;
+
+        public int getBalance() {
+            return balance;
+        }
+
+        public void setNote(String note) {
+            this.note = note;
+        }
+
+        boolean hasSecret() {
+            return secret != null;
+        }
+    }
+
+    public record Entry(String item, int count) {
+    }
+
+    private static JsonObject properties(Class<?> type) {
+        JsonSchemas.Generated generated = new JsonSchemas().generate(List.of(type));
+        return generated.resolve(generated.of(type)).getJsonObject("properties");
+    }
+
+    @Test
+    void aPojoFieldJsonbNeitherReadsNorWritesIsNoProperty() throws Exception {
+        // JSON-B ignores a private field without a public getter or setter, both ways.
+        try (Jsonb jsonb = JsonbBuilder.create()) {
+            assertThat(jsonb.fromJson("{\"secret\":\"s\"}", Account.class).hasSecret()).isFalse();
+            assertThat(jsonb.toJson(new Account())).doesNotContain("secret");
+        }
+        assertThat(properties(Account.class).keySet()).containsExactlyInAnyOrder("name", "balance", "note");
+        assertThat(properties(Entry.class).keySet()).containsExactlyInAnyOrder("item", "count");
+    }
+}
