@@ -232,7 +232,12 @@ class DiscoveryIT {
                 "subscribed", "position", "recovered", "reason", "publications");
         List<String> errors = subscribe.getJsonArray("errors").getValuesAs(JsonObject.class).stream()
                 .map(e -> e.getString("$ref")).toList();
-        assertThat(errors).contains("#/components/errors/invalid-channel", "#/components/errors/too-many-subscriptions");
+        assertThat(errors).contains("#/components/errors/invalid-channel", "#/components/errors/too-many-subscriptions",
+                "#/components/errors/cannot-subscribe");
+        assertThat(document.getJsonObject("components").getJsonObject("errors").getJsonObject("cannot-subscribe")).isEqualTo(json(
+                "{\"code\":-32602,\"message\":\"Invalid RPC parameters\",\"data\":{\"errors\":{\"channel\":\"Cannot subscribe to channel\"}}}"));
+        assertThat(method(document, "publish").getJsonArray("errors").getValuesAs(JsonObject.class).stream().map(e -> e.getString("$ref")))
+                .contains("#/components/errors/event-not-a-string");
         assertThat(document.getJsonObject("components").getJsonObject("errors").getJsonObject("too-many-subscriptions")).isEqualTo(json(
                 "{\"code\":-32602,\"message\":\"Invalid RPC parameters\",\"data\":{\"errors\":{\"channel\":\"Too many subscriptions\"}}}"));
         assertThat(method(document, "publish").getJsonObject("x-payload")).isEqualTo(json("{\"$ref\":\"#/components/schemas/Publish\"}"));
