@@ -50,6 +50,15 @@ class BadDeclarationIT {
         }
     }
 
+    /** Annotated as a whole, as if that made each method an RPC method. */
+    @RpcMethod
+    @ApplicationScoped
+    public static class Annotated {
+        public String hello() {
+            return "hello";
+        }
+    }
+
     /**
      * A deployment that starts, so that Arquillian has a running container to deploy into. Not
      * testable: Arquillian would add this test class, with the clashing beans nested in it.
@@ -71,6 +80,11 @@ class BadDeclarationIT {
     @Deployment(name = "request-scoped", managed = false)
     static WebArchive requestScoped() {
         return Deployments.streamrpc("request-scoped", PerRequest.class);
+    }
+
+    @Deployment(name = "annotated-class", managed = false)
+    static WebArchive annotatedClass() {
+        return Deployments.streamrpc("annotated-class", Annotated.class);
     }
 
     @ArquillianResource
@@ -97,5 +111,16 @@ class BadDeclarationIT {
         assertThat(StartupFailures.of("request-scoped.war")).get(InstanceOfAssertFactories.THROWABLE)
                 .isInstanceOf(DefinitionException.class)
                 .message().contains("RPC method " + PerRequest.class.getName() + "#perRequest is on a @RequestScoped bean");
+    }
+
+    @Test
+    void aBeanClassAnnotatedRpcMethodFailsTheDeployment() {
+        // It deployed with no RPC method, and StreamRPC's interceptors broke every call of its
+        // methods from Java (the metrics interceptor looked for the method's own annotation).
+        assertThatThrownBy(() -> deployer.deploy("annotated-class"))
+                .isInstanceOf(DeploymentException.class).hasMessage("Could not deploy annotated-class.war");
+        assertThat(StartupFailures.of("annotated-class.war")).get(InstanceOfAssertFactories.THROWABLE)
+                .isInstanceOf(DefinitionException.class)
+                .message().contains("Bean class " + Annotated.class.getName() + " is annotated @RpcMethod");
     }
 }
