@@ -1,11 +1,16 @@
 package dev.streamrpc.discovery;
 
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.json.bind.annotation.JsonbTransient;
 import org.junit.jupiter.api.Test;
 
+import java.io.StringReader;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +36,28 @@ class JsonSchemasTest {
         boolean hasSecret() {
             return secret != null;
         }
+
+        public String getSummary() {
+            return name + ": " + balance;
+        }
+
+        public boolean isOverdrawn() {
+            return balance < 0;
+        }
+
+        @JsonbProperty("in-cents")
+        public long getCents() {
+            return balance * 100L;
+        }
+
+        @JsonbTransient
+        public String getInternal() {
+            return "";
+        }
+
+        public String describe() {
+            return getSummary();
+        }
     }
 
     public record Entry(String item, int count) {
@@ -48,7 +75,22 @@ class JsonSchemasTest {
             assertThat(jsonb.fromJson("{\"secret\":\"s\"}", Account.class).hasSecret()).isFalse();
             assertThat(jsonb.toJson(new Account())).doesNotContain("secret");
         }
-        assertThat(properties(Account.class).keySet()).containsExactlyInAnyOrder("name", "balance", "note");
+        assertThat(properties(Account.class).keySet()).doesNotContain("secret");
         assertThat(properties(Entry.class).keySet()).containsExactlyInAnyOrder("item", "count");
+    }
+
+    @Test
+    void aPojoGetterWithoutAFieldIsAPropertyAsJsonbWritesIt() throws Exception {
+        try (Jsonb jsonb = JsonbBuilder.create()) {
+            assertThat(keys(jsonb.toJson(new Account())))
+                    .containsExactlyInAnyOrder("balance", "summary", "overdrawn", "in-cents");
+        }
+        assertThat(properties(Account.class).keySet()).containsExactlyInAnyOrder(
+                "name", "balance", "note", "summary", "overdrawn", "in-cents");
+        assertThat(properties(Account.class).getJsonObject("overdrawn").getString("type")).isEqualTo("boolean");
+    }
+
+    private static Set<String> keys(String json) {
+        return Json.createReader(new StringReader(json)).readObject().keySet();
     }
 }
