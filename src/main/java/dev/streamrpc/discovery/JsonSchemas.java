@@ -30,10 +30,14 @@ import java.io.StringReader;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.net.URL;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 
@@ -95,7 +99,8 @@ final class JsonSchemas {
                 });
         config.forTypesInGeneral()
                 .withCustomDefinitionProvider(JsonSchemas::jsonProcessingTypes)
-                .withCustomDefinitionProvider(JsonSchemas::maps);
+                .withCustomDefinitionProvider(JsonSchemas::maps)
+                .withCustomDefinitionProvider(JsonSchemas::jdkValues);
         config.forFields()
                 // JSON-B's names and omissions, not the Java ones.
                 .withPropertyNameOverrideResolver(JsonSchemas::jsonbName)
@@ -210,6 +215,28 @@ final class JsonSchemas {
         Class<?> owner = method.getDeclaringType().getErasedType();
         return method.isPublic() && !method.isStatic() && method.getArgumentCount() == 0 && owner != Object.class
                 && !owner.isRecord() && GETTER.matcher(method.getDeclaredName()).matches();
+    }
+
+    /**
+     * JDK types JSON-B writes as one number or string, which the generator would describe
+     * otherwise: a {@code byte} as a string (so a {@code byte[]}, written as an array of
+     * numbers, as an array of strings), an {@code OptionalInt} or a {@code URL} as an object.
+     */
+    private static CustomDefinition jdkValues(ResolvedType type, SchemaGenerationContext context) {
+        Class<?> raw = type.getErasedType();
+        ObjectNode node = context.getGeneratorConfig().createObjectNode();
+        if (raw == byte.class || raw == Byte.class) {
+            node.put("type", "integer").put("minimum", Byte.MIN_VALUE).put("maximum", Byte.MAX_VALUE);
+        } else if (raw == OptionalInt.class || raw == OptionalLong.class) {
+            node.put("type", "integer");
+        } else if (raw == OptionalDouble.class) {
+            node.put("type", "number");
+        } else if (raw == URL.class) {
+            node.put("type", "string").put("format", "uri");
+        } else {
+            return null;
+        }
+        return new CustomDefinition(node, CustomDefinition.INLINE_DEFINITION, CustomDefinition.INCLUDING_ATTRIBUTES);
     }
 
     private static String jsonbName(FieldScope field) {

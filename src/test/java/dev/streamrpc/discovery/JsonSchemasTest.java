@@ -9,7 +9,11 @@ import jakarta.json.bind.annotation.JsonbTransient;
 import org.junit.jupiter.api.Test;
 
 import java.io.StringReader;
+import java.net.URL;
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,6 +67,9 @@ class JsonSchemasTest {
     public record Entry(String item, int count) {
     }
 
+    public record Blob(byte[] bytes, Byte one, OptionalInt size, OptionalLong total, OptionalDouble ratio, URL link) {
+    }
+
     private static JsonObject properties(Class<?> type) {
         JsonSchemas.Generated generated = new JsonSchemas().generate(List.of(type));
         return generated.resolve(generated.of(type)).getJsonObject("properties");
@@ -92,5 +99,21 @@ class JsonSchemasTest {
 
     private static Set<String> keys(String json) {
         return Json.createReader(new StringReader(json)).readObject().keySet();
+    }
+
+    @Test
+    void bytesOptionalNumbersAndUrlsHaveTheSchemaOfWhatJsonbWrites() throws Exception {
+        try (Jsonb jsonb = JsonbBuilder.create()) {
+            assertThat(jsonb.toJson(new Blob(new byte[] {1, -2}, (byte) 3, OptionalInt.of(4), OptionalLong.of(5), OptionalDouble.of(0.5),
+                    new URL("http://example.com/a")))).isEqualTo(
+                    "{\"bytes\":[1,-2],\"link\":\"http://example.com/a\",\"one\":3,\"ratio\":0.5,\"size\":4,\"total\":5}");
+        }
+        JsonObject blob = properties(Blob.class);
+        assertThat(blob.getJsonObject("bytes").getJsonObject("items").getString("type")).isEqualTo("integer");
+        assertThat(blob.getJsonObject("one").getString("type")).isEqualTo("integer");
+        assertThat(blob.getJsonObject("size").getString("type")).isEqualTo("integer");
+        assertThat(blob.getJsonObject("total").getString("type")).isEqualTo("integer");
+        assertThat(blob.getJsonObject("ratio").getString("type")).isEqualTo("number");
+        assertThat(blob.getJsonObject("link").getString("type")).isEqualTo("string");
     }
 }
