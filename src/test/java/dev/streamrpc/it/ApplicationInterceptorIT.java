@@ -33,6 +33,7 @@ import java.lang.annotation.Target;
 import java.net.URL;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -174,12 +175,23 @@ class ApplicationInterceptorIT {
         }
     }
 
-    /** Not public either, and {@code @Dependent}: the registry holds an instance of its intercepted subclass. */
+    /**
+     * Not public either, and {@code @Dependent}: the registry holds one instance (of its
+     * intercepted subclass) for the life of the application, shared by its methods.
+     */
     @Dependent
     static class Murmurer {
+        private final AtomicInteger count = new AtomicInteger();
+
         @RpcMethod
         public String murmur() {
+            count.incrementAndGet();
             return "mm";
+        }
+
+        @RpcMethod
+        public int murmured() {
+            return count.get();
         }
     }
 
@@ -230,6 +242,15 @@ class ApplicationInterceptorIT {
         assertThat(call("whisper", "{}").error()).isEqualTo(WsClient.parse(
                 "{\"message\":\"Invalid RPC parameters\",\"errors\":{\"name\":\"required\"}}"));
         assertThat(call("murmur", "{}").reply().get("response")).isEqualTo(Json.createValue("mm"));
+    }
+
+    @Test
+    void theMethodsOfADependentBeanShareItsOneInstance() {
+        // Each method used to get an instance of its own: murmured never saw a murmur.
+        int before = call("murmured", "{}").reply().getInt("response");
+        call("murmur", "{}");
+        call("murmur", "{}");
+        assertThat(call("murmured", "{}").reply().getInt("response")).isEqualTo(before + 2);
     }
 
     @Test
