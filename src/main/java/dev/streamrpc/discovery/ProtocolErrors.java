@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The protocol's error table (PROTOCOL.md sections 3, 4 and 7) as OpenRPC error objects. The
+ * The protocol's error table (PROTOCOL.md sections 3, 4, 7 and 8) as OpenRPC error objects. The
  * wire carries no code, only the {@code message} text and field {@code errors}; each row gets
  * the code of its JSON-RPC 2.0 counterpart so that tools can tell them apart.
  */
@@ -62,16 +62,18 @@ final class ProtocolErrors {
             row("invalid-channel", -32602, INVALID, "channel", "Invalid channel"),
             row("not-allowed", -32602, INVALID, "channel", "Not allowed"));
 
-    /** The built-ins' own rows (sections 4 and 7), by method name. */
+    /** The built-ins' own rows (sections 4, 7 and 8), by method name. */
     static final Map<String, List<Row>> BUILT_INS = Map.of(
             "subscribe", concat(CHANNEL_CHECKS, List.of(
                     row("too-many-subscriptions", -32602, INVALID, "channel", "Too many subscriptions"),
+                    row("cannot-subscribe", -32602, INVALID, "channel", "Cannot subscribe to channel"),
                     row("position-not-boolean", -32602, INVALID, "position", "must be a boolean"),
                     row("invalid-position", -32602, INVALID, "since", "Invalid position"))),
             "unsubscribe", CHANNEL_CHECKS,
             "publish", List.of(
                     row("publish-channel-required", -32602, INVALID, "channel", "required", "data", "required"),
                     row("invalid-event", -32602, INVALID, "event", "Invalid event"),
+                    row("event-not-a-string", -32602, INVALID, "event", "must be a string"),
                     row("cannot-publish", -32602, INVALID, "channel", "Cannot publish to channel"),
                     row("not-allowed", -32602, INVALID, "channel", "Not allowed"),
                     row("undeclared-event", -32602, INVALID, "event", ChannelCatalog.UNDECLARED_EVENT),

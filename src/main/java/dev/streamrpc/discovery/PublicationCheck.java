@@ -1,5 +1,6 @@
 package dev.streamrpc.discovery;
 
+import dev.streamrpc.rpc.ExactJson;
 import dev.streamrpc.rpc.ViolationMapper;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -33,12 +34,12 @@ final class PublicationCheck {
 
     private final List<ChannelDeclaration> declarations;
     private final JsonSchemas.Generated schemas;
-    private final Jsonb jsonb;
+    private final ExactJson jsonb;
     private final Validator validator;
 
     PublicationCheck(List<ChannelDeclaration> declarations, Jsonb jsonb, Validator validator) {
         this.declarations = declarations;
-        this.jsonb = jsonb;
+        this.jsonb = new ExactJson(jsonb);
         this.validator = validator;
         this.schemas = new JsonSchemas().generate(declarations.stream()
                 .flatMap(channel -> channel.events().stream()).map(ChannelDeclaration.Event::data).distinct().toList());

@@ -18,11 +18,16 @@ public final class MethodRegistry {
         this.targets = Map.copyOf(targets);
     }
 
-    /** Binds each checked method to the contextual reference of its bean. */
+    /**
+     * Binds each checked method to the contextual reference of its bean, taken once per bean:
+     * the methods of a {@code @Dependent} bean share its one instance.
+     */
     public static MethodRegistry of(Iterable<MethodDescriptor> methods, Function<RpcCandidate, Object> references) {
         Map<String, RpcTarget> table = new HashMap<>();
+        Map<Object, Object> byBean = new HashMap<>();
         for (MethodDescriptor method : methods) {
-            table.put(method.name(), new RpcTarget(method, references.apply(method.candidate())));
+            Object reference = byBean.computeIfAbsent(method.candidate().bean(), bean -> references.apply(method.candidate()));
+            table.put(method.name(), new RpcTarget(method, reference));
         }
         return new MethodRegistry(table);
     }

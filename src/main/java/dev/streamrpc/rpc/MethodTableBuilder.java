@@ -2,11 +2,15 @@ package dev.streamrpc.rpc;
 
 import dev.streamrpc.api.RpcContext;
 import dev.streamrpc.api.RpcMethod;
+import jakarta.enterprise.context.ConversationScoped;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.SessionScoped;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbCreator;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -34,7 +38,10 @@ public final class MethodTableBuilder {
         List<String> problems = new ArrayList<>();
         Map<String, RpcCandidate> byName = new HashMap<>();
         for (RpcCandidate candidate : candidates) {
-            String problem = signatureProblem(candidate.method());
+            String problem = scopeProblem(candidate.scope());
+            if (problem == null) {
+                problem = signatureProblem(candidate.method());
+            }
             if (problem != null) {
                 problems.add("RPC method " + MethodDescriptor.describe(candidate) + " " + problem);
                 continue;
@@ -67,6 +74,19 @@ public final class MethodTableBuilder {
         }
         Type payloadType = payloadIndex < 0 ? null : types[payloadIndex];
         return new MethodDescriptor(name, candidate, payloadType, payloadIndex, contextIndex, annotation.blocking());
+    }
+
+    /**
+     * Why a bean of this scope cannot serve RPC methods, or null when it can. A call arrives in
+     * a WebSocket message, outside any HTTP request, so these scopes' contexts are never active
+     * there: the bean's proxy would fail every call.
+     */
+    static String scopeProblem(Class<? extends Annotation> scope) {
+        if (scope == RequestScoped.class || scope == SessionScoped.class || scope == ConversationScoped.class) {
+            return "is on a @" + scope.getSimpleName() + " bean, whose context is not active during a WebSocket message; "
+                    + "use @ApplicationScoped or @Dependent";
+        }
+        return null;
     }
 
     /** Why the method cannot be an RPC method, or null when it can. */

@@ -34,10 +34,10 @@ final class PayloadBinder {
         }
     };
 
-    private final Jsonb jsonb;
+    private final ExactJson jsonb;
 
     PayloadBinder(Jsonb jsonb) {
-        this.jsonb = jsonb;
+        this.jsonb = new ExactJson(jsonb);
     }
 
     /**
@@ -92,8 +92,12 @@ final class PayloadBinder {
         JsonbProperty renamed = element.getAnnotation(JsonbProperty.class);
         String key = renamed != null && !renamed.value().isEmpty() ? renamed.value() : javaName;
         JsonValue value = payload.get(key);
-        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+        if (value == null) {
             return null;
+        }
+        if (value.getValueType() == JsonValue.ValueType.NULL) {
+            // JSON-B refuses a null for a primitive, and takes it for anything else.
+            return type instanceof Class<?> c && c.isPrimitive() ? key : null;
         }
         try {
             jsonb.fromJson(value.toString(), type);

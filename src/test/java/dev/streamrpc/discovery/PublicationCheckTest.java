@@ -66,6 +66,13 @@ class PublicationCheckTest {
     }
 
     @Test
+    void aNumberTheTypeCannotHoldExactlyDoesNotFit() {
+        // Read as 1 before, so a constraint on the count would have passed.
+        assertThat(errors("saved", "{\"first\":{\"sku\":\"a\",\"count\":4294967297}}")).containsExactly(Map.entry("data", "invalid value"));
+        assertThat(errors("counted", "2147483648")).containsExactly(Map.entry("data", "invalid value"));
+    }
+
+    @Test
     void constraintsOfNestedValuesAreCheckedAfterBinding() {
         assertThat(errors("saved", "{\"lines\":[{\"sku\":\"a\"},{\"sku\":\"b\"},{\"sku\":\"c\"}],\"first\":{\"count\":1}}"))
                 .containsOnly(Map.entry("data.first.sku", "required"), Map.entry("data.lines", "size must be between 0 and 2"));

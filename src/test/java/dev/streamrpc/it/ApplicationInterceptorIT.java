@@ -8,11 +8,13 @@ import dev.streamrpc.testing.Endpoints;
 import dev.streamrpc.testing.WsClient;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InterceptorBinding;
 import jakarta.interceptor.InvocationContext;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.validation.constraints.NotBlank;
@@ -31,6 +33,7 @@ import java.lang.annotation.Target;
 import java.net.URL;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -157,10 +160,45 @@ class ApplicationInterceptorIT {
         }
     }
 
+    /** Not public, as a bean class need not be: its public RPC method is called all the same, through its interceptors. */
+    @Traced
+    @ApplicationScoped
+    static class Whisperer {
+        @Inject
+        Trace trace;
+
+        @Shout
+        @RpcMethod
+        public String whisper(Greeter.Greeting greeting) {
+            trace.add("whisper " + greeting.name());
+            return "psst " + greeting.name();
+        }
+    }
+
+    /**
+     * Not public either, and {@code @Dependent}: the registry holds one instance (of its
+     * intercepted subclass) for the life of the application, shared by its methods.
+     */
+    @Dependent
+    static class Murmurer {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @RpcMethod
+        public String murmur() {
+            count.incrementAndGet();
+            return "mm";
+        }
+
+        @RpcMethod
+        public int murmured() {
+            return count.get();
+        }
+    }
+
     @Deployment
     static WebArchive app() {
         return Deployments.streamrpc("interceptors", Trace.class, Traced.class, OuterInterceptor.class,
-                Shout.class, ShoutInterceptor.class, Gate.class, Greeter.class, Greeter.Greeting.class);
+                Shout.class, ShoutInterceptor.class, Gate.class, Greeter.class, Greeter.Greeting.class, Whisperer.class, Murmurer.class);
     }
 
     @ArquillianResource
@@ -193,6 +231,26 @@ class ApplicationInterceptorIT {
         Outcome greet = call("greet", "{\"name\":\"ada\"}");
         assertThat(greet.reply().getString("response")).isEqualTo("HELLO ADA FROM CONNECTION");
         assertThat(greet.trace()).containsExactly("outer in", "shout in", "greet ada", "shout out", "outer out");
+    }
+
+    @Test
+    void aPublicMethodOfABeanClassThatIsNotPublicIsCalledThroughItsInterceptors() {
+        // Reflection refused the call from the dispatcher's package: every call was Internal server error.
+        Outcome whisper = call("whisper", "{\"name\":\"ada\"}");
+        assertThat(whisper.reply().get("response")).as(whisper.reply().toString()).isEqualTo(Json.createValue("PSST ADA"));
+        assertThat(whisper.trace()).containsExactly("outer in", "shout in", "whisper ada", "shout out", "outer out");
+        assertThat(call("whisper", "{}").error()).isEqualTo(WsClient.parse(
+                "{\"message\":\"Invalid RPC parameters\",\"errors\":{\"name\":\"required\"}}"));
+        assertThat(call("murmur", "{}").reply().get("response")).isEqualTo(Json.createValue("mm"));
+    }
+
+    @Test
+    void theMethodsOfADependentBeanShareItsOneInstance() {
+        // Each method used to get an instance of its own: murmured never saw a murmur.
+        int before = call("murmured", "{}").reply().getInt("response");
+        call("murmur", "{}");
+        call("murmur", "{}");
+        assertThat(call("murmured", "{}").reply().getInt("response")).isEqualTo(before + 2);
     }
 
     @Test

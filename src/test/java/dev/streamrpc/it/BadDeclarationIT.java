@@ -4,6 +4,7 @@ import dev.streamrpc.api.RpcMethod;
 import dev.streamrpc.testing.Deployments;
 import dev.streamrpc.testing.StartupFailures;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.inject.spi.DefinitionException;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.jboss.arquillian.container.spi.client.container.DeploymentException;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Two beans that claim the same RPC name: the deployment fails, naming both methods. */
+/** Bad RPC declarations fail the deployment with a definition error naming the method. */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class BadDeclarationIT {
@@ -37,6 +38,24 @@ class BadDeclarationIT {
         @RpcMethod
         public String clash() {
             return "two";
+        }
+    }
+
+    /** Its context is never active while a WebSocket message is handled: every call would fail. */
+    @RequestScoped
+    public static class PerRequest {
+        @RpcMethod
+        public String perRequest() {
+            return "never";
+        }
+    }
+
+    /** Annotated as a whole, as if that made each method an RPC method. */
+    @RpcMethod
+    @ApplicationScoped
+    public static class Annotated {
+        public String hello() {
+            return "hello";
         }
     }
 
@@ -58,6 +77,16 @@ class BadDeclarationIT {
         return Deployments.streamrpc("bad", First.class, Second.class);
     }
 
+    @Deployment(name = "request-scoped", managed = false)
+    static WebArchive requestScoped() {
+        return Deployments.streamrpc("request-scoped", PerRequest.class);
+    }
+
+    @Deployment(name = "annotated-class", managed = false)
+    static WebArchive annotatedClass() {
+        return Deployments.streamrpc("annotated-class", Annotated.class);
+    }
+
     @ArquillianResource
     Deployer deployer;
 
@@ -73,5 +102,25 @@ class BadDeclarationIT {
                 .message().containsOnlyOnce("Duplicate RPC method name")
                 .containsAnyOf("Duplicate RPC method name 'clash': " + first + " and " + second,
                         "Duplicate RPC method name 'clash': " + second + " and " + first);
+    }
+
+    @Test
+    void anRpcMethodOnARequestScopedBeanFailsTheDeploymentInsteadOfEveryCall() {
+        assertThatThrownBy(() -> deployer.deploy("request-scoped"))
+                .isInstanceOf(DeploymentException.class).hasMessage("Could not deploy request-scoped.war");
+        assertThat(StartupFailures.of("request-scoped.war")).get(InstanceOfAssertFactories.THROWABLE)
+                .isInstanceOf(DefinitionException.class)
+                .message().contains("RPC method " + PerRequest.class.getName() + "#perRequest is on a @RequestScoped bean");
+    }
+
+    @Test
+    void aBeanClassAnnotatedRpcMethodFailsTheDeployment() {
+        // It deployed with no RPC method, and StreamRPC's interceptors broke every call of its
+        // methods from Java (the metrics interceptor looked for the method's own annotation).
+        assertThatThrownBy(() -> deployer.deploy("annotated-class"))
+                .isInstanceOf(DeploymentException.class).hasMessage("Could not deploy annotated-class.war");
+        assertThat(StartupFailures.of("annotated-class.war")).get(InstanceOfAssertFactories.THROWABLE)
+                .isInstanceOf(DefinitionException.class)
+                .message().contains("Bean class " + Annotated.class.getName() + " is annotated @RpcMethod");
     }
 }

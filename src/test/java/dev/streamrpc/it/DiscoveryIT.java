@@ -166,7 +166,7 @@ class DiscoveryIT {
         assertThat(properties.getJsonObject("item")).isEqualTo(json("{\"type\":\"string\",\"minLength\":1}"));
         assertThat(properties.getJsonObject("quantity")).isEqualTo(json("{\"type\":\"integer\",\"minimum\":1,\"maximum\":10}"));
         assertThat(properties.getJsonObject("tags")).isEqualTo(json("{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"maxItems\":3}"));
-        assertThat(properties.getJsonObject("currency")).isEqualTo(json("{\"type\":\"string\",\"pattern\":\"[A-Z]{3}\"}"));
+        assertThat(properties.getJsonObject("currency")).isEqualTo(json("{\"type\":\"string\",\"pattern\":\"^(?:[A-Z]{3})$\"}"));
         assertThat(order.getJsonArray("required")).isEqualTo(Json.createArrayBuilder().add("item").build());
 
         JsonObject placeOrder = method(document, "place_order");
@@ -176,6 +176,20 @@ class DiscoveryIT {
         assertThat(param(placeOrder, "item").getJsonObject("schema")).isEqualTo(properties.getJsonObject("item"));
         assertThat(param(placeOrder, "quantity").getBoolean("required")).isFalse();
         assertThat(placeOrder.getJsonObject("result").getJsonObject("schema")).isEqualTo(json("{\"$ref\":\"#/components/schemas/Order\"}"));
+    }
+
+    @Test
+    void aPatternIsAnchoredAsBeanValidationMatchesTheWholeValue() throws Exception {
+        // A JSON Schema pattern matches anywhere in the string: "[A-Z]{3}" let "xEURx" through.
+        String pattern = openRpc().getJsonObject("components").getJsonObject("schemas").getJsonObject("Order")
+                .getJsonObject("properties").getJsonObject("currency").getString("pattern");
+        assertThat(java.util.regex.Pattern.compile(pattern).matcher("xEURx").find()).isFalse();
+        assertThat(java.util.regex.Pattern.compile(pattern).matcher("EUR").find()).isTrue();
+        try (WsClient client = WsClient.connect(Endpoints.stream(base))) {
+            JsonObject refused = client.call("place_order", "{\"item\":\"tea\",\"quantity\":1,\"currency\":\"xEURx\"}");
+            assertThat(refused.getJsonObject("error").getJsonObject("errors").getString("currency")).startsWith("must match");
+            assertThat(client.call("place_order", "{\"item\":\"tea\",\"quantity\":1,\"currency\":\"EUR\"}").containsKey("response")).isTrue();
+        }
     }
 
     @Test
@@ -218,7 +232,12 @@ class DiscoveryIT {
                 "subscribed", "position", "recovered", "reason", "publications");
         List<String> errors = subscribe.getJsonArray("errors").getValuesAs(JsonObject.class).stream()
                 .map(e -> e.getString("$ref")).toList();
-        assertThat(errors).contains("#/components/errors/invalid-channel", "#/components/errors/too-many-subscriptions");
+        assertThat(errors).contains("#/components/errors/invalid-channel", "#/components/errors/too-many-subscriptions",
+                "#/components/errors/cannot-subscribe");
+        assertThat(document.getJsonObject("components").getJsonObject("errors").getJsonObject("cannot-subscribe")).isEqualTo(json(
+                "{\"code\":-32602,\"message\":\"Invalid RPC parameters\",\"data\":{\"errors\":{\"channel\":\"Cannot subscribe to channel\"}}}"));
+        assertThat(method(document, "publish").getJsonArray("errors").getValuesAs(JsonObject.class).stream().map(e -> e.getString("$ref")))
+                .contains("#/components/errors/event-not-a-string");
         assertThat(document.getJsonObject("components").getJsonObject("errors").getJsonObject("too-many-subscriptions")).isEqualTo(json(
                 "{\"code\":-32602,\"message\":\"Invalid RPC parameters\",\"data\":{\"errors\":{\"channel\":\"Too many subscriptions\"}}}"));
         assertThat(method(document, "publish").getJsonObject("x-payload")).isEqualTo(json("{\"$ref\":\"#/components/schemas/Publish\"}"));

@@ -6,6 +6,8 @@ import dev.streamrpc.testing.Endpoints;
 import dev.streamrpc.testing.WsClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonObject;
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -40,6 +42,13 @@ class ProtocolErrorsIT {
         public record Order(@NotBlank String item, @NotNull @Min(1) @Max(10) Integer quantity) {
         }
 
+        /** Its JSON names are not its Java ones. */
+        public record Coupon(@NotBlank @JsonbProperty("coupon-code") String code, @Valid List<Line> lines) {
+        }
+
+        public record Line(@JsonbProperty("unit-price") @Min(0) int unitPrice) {
+        }
+
         /** Refers to itself, so JSON-B cannot write it. */
         public static final class Loop {
             public Loop getSelf() {
@@ -50,6 +59,11 @@ class ProtocolErrorsIT {
         @RpcMethod
         public String placeOrder(Order order) {
             return order.item() + " x" + order.quantity();
+        }
+
+        @RpcMethod
+        public String redeem(Coupon coupon) {
+            return coupon.code();
         }
 
         @RpcMethod
@@ -70,7 +84,8 @@ class ProtocolErrorsIT {
 
     @Deployment
     static WebArchive app() {
-        return Deployments.streamrpc("errors", new Class<?>[] {Fixture.class, Fixture.Order.class, Fixture.Loop.class});
+        return Deployments.streamrpc("errors", new Class<?>[] {Fixture.class, Fixture.Order.class, Fixture.Loop.class,
+            Fixture.Coupon.class, Fixture.Line.class});
     }
 
     @ArquillianResource
@@ -157,6 +172,28 @@ class ProtocolErrorsIT {
                         + "\"errors\":{\"quantity\":\"invalid value\"}}}");
         assertReply("{\"id\":\"y\",\"method\":\"place_order\",\"payload\":{\"item\":\"tea\",\"quantity\":2}}",
                 "{\"id\":\"y\",\"method\":\"place_order\",\"response\":\"tea x2\"}");
+    }
+
+    @Test
+    void aNumberTheFieldCannotHoldExactlyIsAnInvalidValueNotAnotherNumber() {
+        // 4294967297 once became 1 (and 1.5 became 1), which passed @Max(10).
+        for (String quantity : List.of("4294967297", "2147483648", "1.5")) {
+            assertReply("{\"id\":\"n\",\"method\":\"place_order\",\"payload\":{\"item\":\"tea\",\"quantity\":" + quantity + "}}",
+                    "{\"id\":\"n\",\"method\":\"place_order\",\"error\":{\"message\":\"Invalid RPC parameters\","
+                            + "\"errors\":{\"quantity\":\"invalid value\"}}}");
+        }
+        assertReply("{\"id\":\"m\",\"method\":\"place_order\",\"payload\":{\"item\":\"tea\",\"quantity\":1e1}}",
+                "{\"id\":\"m\",\"method\":\"place_order\",\"response\":\"tea x10\"}");
+    }
+
+    @Test
+    void aFieldErrorIsKeyedByTheFieldsJsonNameNotItsJavaName() {
+        // The violation used to be keyed by the Java names: {"code": "required"}, {"lines[0].unitPrice": ...}.
+        assertReply("{\"id\":\"c\",\"method\":\"redeem\",\"payload\":{\"lines\":[{\"unit-price\":-1}]}}",
+                "{\"id\":\"c\",\"method\":\"redeem\",\"error\":{\"message\":\"Invalid RPC parameters\","
+                        + "\"errors\":{\"coupon-code\":\"required\",\"lines[0].unit-price\":\"must be greater than or equal to 0\"}}}");
+        assertReply("{\"id\":\"d\",\"method\":\"redeem\",\"payload\":{\"coupon-code\":\"x1\"}}",
+                "{\"id\":\"d\",\"method\":\"redeem\",\"response\":\"x1\"}");
     }
 
     @Test

@@ -2,10 +2,17 @@ package dev.streamrpc.rpc;
 
 import dev.streamrpc.api.RpcContext;
 import dev.streamrpc.api.RpcMethod;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.ConversationScoped;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.SessionScoped;
+import jakarta.inject.Singleton;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
@@ -59,10 +66,14 @@ class MethodTableBuilderTest {
     }
 
     private static List<RpcCandidate> candidates(Class<?> type) {
+        return candidates(type, ApplicationScoped.class);
+    }
+
+    private static List<RpcCandidate> candidates(Class<?> type, Class<? extends Annotation> scope) {
         return Arrays.stream(type.getDeclaredMethods())
                 .filter(m -> m.isAnnotationPresent(RpcMethod.class))
                 .sorted(java.util.Comparator.comparing(Method::getName))
-                .map(m -> new RpcCandidate(null, type, m))
+                .map(m -> new RpcCandidate(null, type, m, scope))
                 .toList();
     }
 
@@ -100,6 +111,18 @@ class MethodTableBuilderTest {
                 "RPC method " + bad + "#twoContexts declares more than one RpcContext parameter",
                 "RPC method " + bad + "#twoPayloads declares more than one payload parameter; "
                         + "expected at most one payload and one RpcContext");
+    }
+
+    @Test
+    void refusesBeansWhoseScopeIsNotActiveDuringAWebSocketMessage() {
+        // Such a bean deployed, then its proxy failed every call with ContextNotActiveException.
+        for (Class<? extends Annotation> scope : List.of(RequestScoped.class, SessionScoped.class, ConversationScoped.class)) {
+            assertThat(new MethodTableBuilder().build(candidates(Clash.class, scope)).problems()).containsExactly(
+                    "RPC method " + Clash.class.getName() + "#another is on a @" + scope.getSimpleName()
+                            + " bean, whose context is not active during a WebSocket message; use @ApplicationScoped or @Dependent");
+        }
+        assertThat(new MethodTableBuilder().build(candidates(Clash.class, Dependent.class)).problems()).isEmpty();
+        assertThat(new MethodTableBuilder().build(candidates(Clash.class, Singleton.class)).problems()).isEmpty();
     }
 
     @Test

@@ -7,6 +7,7 @@ import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.validation.Valid;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.Email;
@@ -49,6 +50,12 @@ class PayloadBinderTest {
     public static class Settings {
         public boolean dark;
         public int size;
+    }
+
+    public record Counts(int quantity, Long total, List<Integer> sizes) {
+    }
+
+    public record Tagged(List<@NotBlank String> tags, Map<String, @Positive Integer> stock, @Valid List<Signup> signups) {
     }
 
     private final Jsonb jsonb = JsonbBuilder.create();
@@ -102,6 +109,27 @@ class PayloadBinderTest {
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("tags", "invalid value")));
         assertThatThrownBy(() -> binder.bind(json("{\"size\":[]}"), Settings.class))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("size", "invalid value")));
+        // A primitive cannot hold null: that field is to blame, not the whole payload.
+        assertThatThrownBy(() -> binder.bind(json("{\"dark\":true,\"size\":null}"), Settings.class))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("size", "invalid value")));
+        assertThatThrownBy(() -> binder.bind(json("{\"total\":null,\"quantity\":null}"), Counts.class))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("quantity", "invalid value")));
+    }
+
+    @Test
+    void aNumberAnIntOrALongCannotHoldExactlyIsAnInvalidValueNotAnotherNumber() {
+        // JSON-B's readers used to truncate: 4294967297 was read as 1, and 1.5 as 1.
+        Map<String, String> blamed = Map.of(
+                "{\"quantity\":4294967297}", "quantity",
+                "{\"quantity\":-2147483649}", "quantity",
+                "{\"quantity\":1.5}", "quantity",
+                "{\"total\":9223372036854775808}", "total",
+                "{\"total\":1e19}", "total",
+                "{\"sizes\":[1,4294967296]}", "sizes");
+        blamed.forEach((text, field) -> assertThatThrownBy(() -> binder.bind(json(text), Counts.class)).as(text)
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of(field, "invalid value"))));
+        assertThat(binder.bind(json("{\"quantity\":1e2,\"total\":-9223372036854775808,\"sizes\":[1.0,\"7\"]}"), Counts.class))
+                .isEqualTo(new Counts(100, Long.MIN_VALUE, List.of(1, 7)));
     }
 
     @Test
@@ -116,5 +144,16 @@ class PayloadBinderTest {
         Signup empty = (Signup) binder.bind(json("{}"), Signup.class);
         assertThat(ViolationMapper.errors(validator.validate(empty)))
                 .containsEntry("name", "required").containsEntry("email", "required").containsEntry("tags", "required");
+    }
+
+    @Test
+    void aViolationInsideAContainerIsKeyedByTheElementsPathWithoutValidatorNodeNames() {
+        // Hibernate Validator names the element node: the key read "tags[1].<list element>".
+        Tagged tagged = (Tagged) binder.bind(json("{\"tags\":[\"a\",\" \"],\"stock\":{\"tea\":0},"
+                + "\"signups\":[{\"name\":\"ada\",\"email\":\"a@b.c\",\"age\":1,\"tags\":[\"x\"]},{\"name\":\"\",\"email\":\"a@b.c\",\"age\":1,\"tags\":[\"x\"]}]}"), Tagged.class);
+        assertThat(ViolationMapper.errors(validator.validate(tagged))).containsExactly(
+                Map.entry("signups[1].name", "must not be blank"),
+                Map.entry("stock[tea]", "must be greater than 0"),
+                Map.entry("tags[1]", "must not be blank"));
     }
 }

@@ -23,15 +23,23 @@ import java.util.List;
 public class RpcExtension implements Extension {
 
     private final List<RpcCandidate> candidates = new ArrayList<>();
+    private final List<String> annotatedClasses = new ArrayList<>();
     private List<MethodDescriptor> methods = List.of();
 
     <T> void collect(@Observes ProcessManagedBean<T> event) {
         if (event.getBean() instanceof Interceptor) {
             return; // an interceptor annotated @RpcMethod is bound to RPC methods, not one itself
         }
+        if (event.getAnnotatedBeanClass().isAnnotationPresent(RpcMethod.class)) {
+            // On a class, the interceptor binding would put StreamRPC's interceptors around every
+            // method, none of which becomes an RPC method: the annotation marks methods only.
+            annotatedClasses.add("Bean class " + event.getBean().getBeanClass().getName()
+                    + " is annotated @RpcMethod; annotate its RPC methods instead");
+        }
         for (AnnotatedMethod<? super T> method : event.getAnnotatedBeanClass().getMethods()) {
             if (method.isAnnotationPresent(RpcMethod.class)) {
-                candidates.add(new RpcCandidate(event.getBean(), event.getBean().getBeanClass(), method.getJavaMember()));
+                candidates.add(new RpcCandidate(event.getBean(), event.getBean().getBeanClass(), method.getJavaMember(),
+                        event.getBean().getScope()));
             }
         }
     }
@@ -39,8 +47,10 @@ public class RpcExtension implements Extension {
     void check(@Observes AfterBeanDiscovery event) {
         MethodTableBuilder.Result result = new MethodTableBuilder().build(candidates);
         result.problems().forEach(problem -> event.addDefinitionError(new DefinitionException(problem)));
+        annotatedClasses.forEach(problem -> event.addDefinitionError(new DefinitionException(problem)));
         methods = result.methods();
         candidates.clear();
+        annotatedClasses.clear();
     }
 
     List<MethodDescriptor> methods() {

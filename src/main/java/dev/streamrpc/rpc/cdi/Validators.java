@@ -13,7 +13,8 @@ import java.util.Locale;
 /**
  * StreamRPC's own validator factory. It is not exposed as a {@code Validator} bean, which
  * would clash with the one a full Jakarta EE server provides. Messages are in English
- * whatever the server's locale, because they are part of the wire contract.
+ * whatever the server's locale, and properties have their JSON names, because both are part
+ * of the wire contract.
  */
 @ApplicationScoped
 public class Validators {
@@ -26,6 +27,7 @@ public class Validators {
         factory = Validation.byProvider(HibernateValidator.class)
                 .configure()
                 .defaultLocale(Locale.ENGLISH)
+                .propertyNodeNameProvider(new JsonbNames())
                 .buildValidatorFactory();
         validator = factory.getValidator();
     }
