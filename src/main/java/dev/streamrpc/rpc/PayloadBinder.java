@@ -74,13 +74,16 @@ final class PayloadBinder {
                     }
                 }
             } else {
-                for (Field f : c.getDeclaredFields()) {
-                    if (Modifier.isStatic(f.getModifiers()) || Modifier.isTransient(f.getModifiers())) {
-                        continue;
-                    }
-                    String field = blameProperty(payload, f, f.getName(), f.getGenericType());
-                    if (field != null) {
-                        return field;
+                // A POJO's properties include those it inherits, as JSON-B binds them.
+                for (Class<?> declaring = c; declaring != null && declaring != Object.class; declaring = declaring.getSuperclass()) {
+                    for (Field f : declaring.getDeclaredFields()) {
+                        if (Modifier.isStatic(f.getModifiers()) || Modifier.isTransient(f.getModifiers())) {
+                            continue;
+                        }
+                        String field = blameProperty(payload, f, f.getName(), f.getGenericType());
+                        if (field != null) {
+                            return field;
+                        }
                     }
                 }
             }

@@ -55,6 +55,10 @@ class PayloadBinderTest {
     public record Counts(int quantity, Long total, List<Integer> sizes) {
     }
 
+    public static class ThemeSettings extends Settings {
+        public String theme;
+    }
+
     public record Tagged(List<@NotBlank String> tags, Map<String, @Positive Integer> stock, @Valid List<Signup> signups) {
     }
 
@@ -114,6 +118,9 @@ class PayloadBinderTest {
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("size", "invalid value")));
         assertThatThrownBy(() -> binder.bind(json("{\"total\":null,\"quantity\":null}"), Counts.class))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("quantity", "invalid value")));
+        // A field the POJO inherits is blamed as its own.
+        assertThatThrownBy(() -> binder.bind(json("{\"theme\":\"dark\",\"size\":\"big\"}"), ThemeSettings.class))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("size", "invalid value")));
     }
 
     @Test
