@@ -201,7 +201,8 @@ final class JsonSchemas {
      */
     private static boolean readOrWritten(FieldScope field) {
         Class<?> owner = field.getDeclaringType().getErasedType();
-        if (owner.isRecord() || field.isPublic() || field.findGetter() != null && field.findGetter().isPublic()) {
+        MethodScope getter = field.findGetter();
+        if (owner.isRecord() || field.isPublic() || getter != null && getter.isPublic()) {
             return true;
         }
         String name = field.getDeclaredName();

@@ -212,7 +212,7 @@ class RedisFaultsIT {
 
     @Test
     void aServerWhoseRedisIsUnreachableDoesNotStartAndSaysWhy() throws Exception {
-        ServerProcess.Failed failed = ServerProcess.failingToStart(
+        ServerProcess.Ended failed = ServerProcess.failingToStart(
                 Map.of("STREAM_BROKER", "redis", "STREAM_REDIS_URI", "redis://127.0.0.1:1"));
         assertThat(failed.exitCode()).isNotZero();
         assertThat(failed.output()).contains("Cannot connect to Redis at 127.0.0.1:1").doesNotContain("StreamRPC ready");

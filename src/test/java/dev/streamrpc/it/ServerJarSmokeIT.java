@@ -214,7 +214,7 @@ class ServerJarSmokeIT {
 
     @Test
     void aThreadCapBelowJettysNeedsStopsStartUpWithTheReason() throws Exception {
-        ServerProcess.Failed failed = ServerProcess.failingToStart(Map.of("STREAM_JETTY_THREADS", "2"));
+        ServerProcess.Ended failed = ServerProcess.failingToStart(Map.of("STREAM_JETTY_THREADS", "2"));
         assertThat(failed.exitCode()).isEqualTo(2);
         assertThat(failed.output()).contains("Jetty needs at least 8 threads, not 2").doesNotContain("StreamRPC ready");
         assertThat(failed.output()).as("no stack trace").doesNotContain("\tat ");
@@ -223,14 +223,14 @@ class ServerJarSmokeIT {
     /** A mistyped command line ends with its reason and the usage (exit code 2), not a stack trace. */
     @Test
     void aBadCommandLineGetsItsReasonAndTheUsage() throws Exception {
-        ServerProcess.Failed notANumber = ServerProcess.endingOn(Map.of(), "--port", "abc");
+        ServerProcess.Ended notANumber = ServerProcess.endingOn(Map.of(), "--port", "abc");
         assertThat(notANumber.exitCode()).isEqualTo(2);
         assertThat(notANumber.output()).contains("Not a port number: abc. Usage: java -XX:+UseSerialGC -jar streamrpc-server.jar [--port N]")
                 .doesNotContain("\tat ").doesNotContain("Exception");
-        ServerProcess.Failed noValue = ServerProcess.endingOn(Map.of(), "--port");
+        ServerProcess.Ended noValue = ServerProcess.endingOn(Map.of(), "--port");
         assertThat(noValue.exitCode()).isEqualTo(2);
         assertThat(noValue.output()).contains("--port needs a value. Usage:").doesNotContain("\tat ");
-        ServerProcess.Failed help = ServerProcess.endingOn(Map.of(), "--help");
+        ServerProcess.Ended help = ServerProcess.endingOn(Map.of(), "--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.output()).contains("Usage: java -XX:+UseSerialGC -jar streamrpc-server.jar").doesNotContain("Unknown argument")
                 .doesNotContain("jetty-12");
@@ -243,12 +243,12 @@ class ServerJarSmokeIT {
     @Test
     void aServerThatCannotStartSaysWhyInOneLine() throws Exception {
         try (ServerProcess running = new ServerProcess(Map.of())) {
-            ServerProcess.Failed taken = ServerProcess.endingOn(Map.of(), "--port", Integer.toString(running.uri().getPort()));
+            ServerProcess.Ended taken = ServerProcess.endingOn(Map.of(), "--port", Integer.toString(running.uri().getPort()));
             assertThat(taken.exitCode()).isEqualTo(1);
             assertThat(taken.output()).containsPattern("StreamRPC could not start: Failed to bind to \\S+:" + running.uri().getPort()
                     + ": Address already in use").doesNotContain("\tat ");
         }
-        ServerProcess.Failed badSetting = ServerProcess.failingToStart(Map.of("STREAM_RATE_BURST", "0"));
+        ServerProcess.Ended badSetting = ServerProcess.failingToStart(Map.of("STREAM_RATE_BURST", "0"));
         assertThat(badSetting.exitCode()).isEqualTo(1);
         assertThat(badSetting.output()).contains("StreamRPC could not start: Invalid StreamRPC settings: stream.rate-burst: expected a number of at least 1, got '0'");
     }

@@ -59,17 +59,17 @@ public final class ServerProcess implements AutoCloseable {
         return Path.of(System.getProperty("streamrpc.server.jar", "target/streamrpc-server.jar"));
     }
 
-    /** How a server that was expected not to start ended. */
-    public record Failed(int exitCode, String output) {
+    /** How a server that ended by itself ended: its exit code and everything it printed. */
+    public record Ended(int exitCode, String output) {
     }
 
     /** Starts a server that must fail to start; returns how it ended (within 60 s). */
-    public static Failed failingToStart(Map<String, String> environment) throws Exception {
+    public static Ended failingToStart(Map<String, String> environment) throws Exception {
         return endingOn(environment, "--port", "0");
     }
 
     /** Runs the launch command with these arguments, expecting it to end by itself (within 60 s). */
-    public static Failed endingOn(Map<String, String> environment, String... arguments) throws Exception {
+    public static Ended endingOn(Map<String, String> environment, String... arguments) throws Exception {
         ProcessBuilder command = new ProcessBuilder(LaunchCommand.of(jar(), arguments)).redirectErrorStream(true);
         command.environment().putAll(environment);
         Process process = command.start();
@@ -84,7 +84,7 @@ public final class ServerProcess implements AutoCloseable {
             process.destroyForcibly();
             throw new AssertionError("the server neither started nor stopped within 60 s");
         }
-        return new Failed(process.exitValue(), output.get(10, TimeUnit.SECONDS));
+        return new Ended(process.exitValue(), output.get(10, TimeUnit.SECONDS));
     }
 
     public long pid() {
