@@ -50,7 +50,11 @@ public interface Broker extends AutoCloseable {
      */
     CompletionStage<History> history(String channel, long after, int limit);
 
-    /** A short state for health reports: {@code connected}, or for a distributed broker also {@code reconnecting}. */
+    /**
+     * A short state for health reports: {@code connected}, or for a distributed broker also
+     * {@code reconnecting}, {@code unresponsive} (connected, but not answering) or
+     * {@code degraded} (some shards cannot be reached).
+     */
     default String state() {
         return "connected";
     }

@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * {@code GET /health}: {@code {"status":"UP","broker":"connected","connections":3}}, with
- * HTTP 503 and status {@code DOWN} while the broker is not connected or the server is
- * shutting down, so that a load balancer sends new clients elsewhere.
+ * HTTP 503 and status {@code DOWN} while the broker is not connected or does not answer, or
+ * the server is shutting down, so that a load balancer sends new clients elsewhere.
  */
 @WebServlet("/health")
 public class HealthServlet extends HttpServlet {

@@ -1,5 +1,6 @@
 package dev.streamrpc.it;
 
+import dev.streamrpc.testing.Http;
 import dev.streamrpc.testing.Metrics;
 import dev.streamrpc.testing.RedisServer;
 import dev.streamrpc.testing.ServerProcess;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.URI;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -163,6 +166,25 @@ class RedisFaultsIT {
         } finally {
             clients.forEach(WsClient::close);
         }
+    }
+
+    /**
+     * A frozen Redis keeps its connections open, so health used to say UP (200) while every
+     * publish timed out, and a load balancer kept sending clients here.
+     */
+    @Test
+    void healthSaysDownWhileRedisDoesNotAnswerAndUpOnceItDoes() throws Exception {
+        URI health = Http.beside(server.uri(), "health");
+        assertThat(Http.get(health).statusCode()).isEqualTo(200);
+        redis.pause();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            HttpResponse<String> down = Http.get(health);
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(WsClient.parse(down.body()).getString("broker")).isEqualTo("unresponsive");
+        });
+        redis.resume();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(WsClient.parse(Http.get(health).body()).getString("status")).isEqualTo("UP"));
     }
 
     @Test

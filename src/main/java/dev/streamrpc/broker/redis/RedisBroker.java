@@ -66,12 +66,14 @@ public final class RedisBroker implements Broker {
     private StatefulRedisConnection<byte[], byte[]> publisher;
     private StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
     private final Duration timeout;
+    private final Liveness liveness;
     private ChannelBatches<StreamState> subscribes;
     private ChannelBatches<Void> unsubscribes;
 
     public RedisBroker(String uri, Duration timeout, PendingBytes pending, int historySize, Duration historyTtl) {
         this.uri = RedisURI.create(uri);
         this.timeout = timeout;
+        this.liveness = new Liveness(timeout, System::nanoTime);
         this.fanOut = new RedisFanOut(pending, new RedisStreams(historySize, historyTtl, "PUBLISH"), ChannelBatches.IN_FLIGHT);
         this.resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
@@ -161,9 +163,13 @@ public final class RedisBroker implements Broker {
         return fanOut.history(publisher.async(), channel, after, limit);
     }
 
+    /** {@code unresponsive} while the connections are open but Redis does not answer ({@link Liveness}). */
     @Override
     public String state() {
-        return publisher != null && publisher.isOpen() && subscriber.isOpen() ? "connected" : "reconnecting";
+        if (publisher == null || !publisher.isOpen() || !subscriber.isOpen()) {
+            return "reconnecting";
+        }
+        return liveness.answering(() -> publisher.async().ping()) ? "connected" : "unresponsive";
     }
 
     @Override
