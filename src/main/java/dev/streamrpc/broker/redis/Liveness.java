@@ -11,17 +11,21 @@ import java.util.function.Supplier;
  * connection open, so "connected" alone would keep this server in a load balancer's rotation
  * while every publish times out.
  *
- * <p>Each question sends a PING unless one is already waiting, and never waits for it: a
- * health probe must not hold a request thread for Redis. Redis counts as silent once a PING
- * has waited a whole broker timeout, or the last one failed, until one is answered; so a
- * freeze is reported by the first probe one timeout after it began, and a recovery by the
- * probe after the one that found Redis answering again.
+ * <p>A question sends a PING unless one is already waiting or one was sent less than a second
+ * ago (anyone can ask {@code /health} as often as they like; Redis is shared), and never waits
+ * for it: a health probe must not hold a request thread for Redis. Redis counts as silent once
+ * a PING has waited a whole broker timeout, or the last one failed, until one is answered; so
+ * a freeze is reported by the first probe about one timeout after it began, and a recovery by
+ * a probe after the one that found Redis answering again.
  */
 final class Liveness {
+
+    private static final long INTERVAL = 1_000_000_000L;
 
     private final long timeout;
     private final LongSupplier clock;
     private boolean waiting;
+    private boolean sent;
     private long sentAt;
     private boolean failed;
 
@@ -34,8 +38,9 @@ final class Liveness {
     /** @param ping sends a PING; its stage completes with the answer or fails (Lettuce's timeout) */
     synchronized boolean answering(Supplier<? extends CompletionStage<?>> ping) {
         long now = clock.getAsLong();
-        if (!waiting) {
+        if (!waiting && (!sent || now - sentAt >= INTERVAL)) {
             waiting = true;
+            sent = true;
             sentAt = now;
             ping.get().whenComplete((pong, failure) -> answered(failure == null));
         }

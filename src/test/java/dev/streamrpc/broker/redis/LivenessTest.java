@@ -39,6 +39,19 @@ class LivenessTest {
         assertThat(pings).as("one PING at a time").hasSize(1);
         pings.get(0).complete("PONG");
         assertThat(probe()).isTrue();
+        assertThat(pings).as("a second after the first").hasSize(2);
+    }
+
+    @Test
+    void probesAsFastAsAnyoneAsksSendAtMostOnePingASecond() {
+        for (int i = 0; i < 1_000; i++) {
+            probe();
+            pings.get(pings.size() - 1).complete("PONG");
+            now += SECOND / 1_000;
+        }
+        assertThat(pings).hasSize(1);
+        now += SECOND;
+        probe();
         assertThat(pings).hasSize(2);
     }
 
@@ -48,6 +61,7 @@ class LivenessTest {
         now += 2 * SECOND;
         assertThat(probe()).as("a PING waited the whole timeout").isFalse();
         pings.get(0).completeExceptionally(new RedisCommandTimeoutException("Command timed out after 2 second(s)"));
+        now += SECOND;
         assertThat(probe()).as("the last PING failed").isFalse();
         assertThat(pings).as("the probe after a failure asks again").hasSize(2);
         pings.get(1).complete("PONG");
