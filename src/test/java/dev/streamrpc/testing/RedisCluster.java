@@ -172,6 +172,25 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /**
+     * Kills (SIGKILL) the master that owns this slot and its replica, so that nothing can take
+     * its slots over, and returns once every live node holds that master as failed.
+     */
+    public Node killShard(int slot) {
+        Node master = masterFor(slot);
+        Node replica = replicaOf(master).orElseThrow(() -> new IllegalStateException(master + " has no live replica"));
+        try {
+            replica.kill();
+            master.kill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        await("the other nodes to hold " + master + " as failed").atMost(SETTLE).pollInterval(Duration.ofMillis(50))
+                .until(() -> nodes.stream().filter(Node::alive).allMatch(node -> node.commands().clusterInfo().contains("cluster_state:fail")));
+        return master;
+    }
+
+    /**
      * Moves one slot and its keys to another master, the way {@code redis-cli --cluster reshard}
      * moves each slot: IMPORTING on the target, MIGRATING on the source, MIGRATE the keys in
      * batches, then SETSLOT NODE on the target, the source and every other master (target first,

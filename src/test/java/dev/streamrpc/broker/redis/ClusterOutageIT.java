@@ -31,6 +31,22 @@ class ClusterOutageIT {
         }
     }
 
+    /**
+     * A shard whose master and replica are both gone leaves its slots to a failed master: the
+     * other shards still work (degraded, health 200), but that shard's channels do not.
+     */
+    @Test
+    void aShardWithNoLiveNodeIsReportedAsDegraded() throws Exception {
+        cluster = RedisCluster.startWithPassword("outage-pw");
+        broker = new RedisClusterBroker(cluster.uri(), Duration.ofSeconds(2), Duration.ofSeconds(1), new PendingBytes(1 << 20), 100,
+                Duration.ofMinutes(5));
+        broker.start((channel, publication) -> { });
+        assertThat(broker.state()).isEqualTo("connected");
+
+        cluster.killShard(0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> broker.state().equals("degraded"));
+    }
+
     @Test
     void aClusterWithEveryNodeDownIsReportedAsReconnecting() throws Exception {
         cluster = RedisCluster.startWithPassword("outage-pw");
