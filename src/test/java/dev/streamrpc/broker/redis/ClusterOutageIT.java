@@ -12,9 +12,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A Redis Cluster that is wholly gone is not a degraded one: nothing can be published or
- * subscribed, so the broker reports that it is reconnecting (health DOWN), as the single-Redis
- * broker does, rather than {@code degraded} (health 200, kept in the load balancer's rotation).
+ * What the cluster broker reports for health when shards are gone. A Redis Cluster that is
+ * wholly gone is not a degraded one: nothing can be published or subscribed, so the broker
+ * reports that it is reconnecting (health DOWN), as the single-Redis broker does, rather than
+ * {@code degraded} (health 200, kept in the load balancer's rotation).
  */
 class ClusterOutageIT {
 
@@ -31,28 +32,28 @@ class ClusterOutageIT {
         }
     }
 
+    private void startConnected() throws Exception {
+        cluster = RedisCluster.startWithPassword("outage-pw");
+        broker = new RedisClusterBroker(cluster.uri(), Duration.ofSeconds(2), Duration.ofSeconds(1), new PendingBytes(1 << 20), 100,
+                Duration.ofMinutes(5));
+        broker.start((channel, publication) -> { });
+    }
+
     /**
      * A shard whose master and replica are both gone leaves its slots to a failed master: the
      * other shards still work (degraded, health 200), but that shard's channels do not.
      */
     @Test
     void aShardWithNoLiveNodeIsReportedAsDegraded() throws Exception {
-        cluster = RedisCluster.startWithPassword("outage-pw");
-        broker = new RedisClusterBroker(cluster.uri(), Duration.ofSeconds(2), Duration.ofSeconds(1), new PendingBytes(1 << 20), 100,
-                Duration.ofMinutes(5));
-        broker.start((channel, publication) -> { });
+        startConnected();
         assertThat(broker.state()).isEqualTo("connected");
-
         cluster.killShard(0);
         await().atMost(Duration.ofSeconds(20)).until(() -> broker.state().equals("degraded"));
     }
 
     @Test
     void aClusterWithEveryNodeDownIsReportedAsReconnecting() throws Exception {
-        cluster = RedisCluster.startWithPassword("outage-pw");
-        broker = new RedisClusterBroker(cluster.uri(), Duration.ofSeconds(2), Duration.ofSeconds(1), new PendingBytes(1 << 20), 100,
-                Duration.ofMinutes(5));
-        broker.start((channel, publication) -> { });
+        startConnected();
         broker.subscribe("outage").toCompletableFuture().join();
         assertThat(broker.state()).isEqualTo("connected");
 
