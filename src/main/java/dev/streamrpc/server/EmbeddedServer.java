@@ -4,10 +4,14 @@ import dev.streamrpc.broker.WriteBehindThread;
 import org.eclipse.jetty.ee10.annotations.AnnotationConfiguration;
 import org.eclipse.jetty.ee10.plus.webapp.PlusConfiguration;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.ClassMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +20,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Jetty 12 serving the StreamRPC WAR at {@code /}. Options: {@code --port N} (or the
@@ -27,6 +32,7 @@ public final class EmbeddedServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServer.class);
     private static final long STOP_GRACE_MS = 10_000;
+    private static final long HTTP_IDLE_TIMEOUT_MS = 10_000;
 
     private EmbeddedServer() {
     }
@@ -75,7 +81,15 @@ public final class EmbeddedServer {
         // Jetty names its version in every response's Server header and error page: it tells a
         // scanner which advisories apply, and no client needs it.
         connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration().setSendServerVersion(false);
+        // Plain HTTP only: a WebSocket takes stream.idle-timeout once upgraded. A response blocked
+        // on a client that does not read holds a Jetty thread until this ends.
+        connector.setIdleTimeout(HTTP_IDLE_TIMEOUT_MS);
         server.addConnector(connector);
+        FileDescriptors.connectionLimit().ifPresent(limit -> server.addBean(new NetworkConnectionLimit(limit, server)));
+        ErrorHandler outsideTheApp = new ErrorHandler();   // a request Jetty refuses before the web app sees it
+        outsideTheApp.setShowStacks(false);
+        outsideTheApp.setShowCauses(false);
+        server.setErrorHandler(outsideTheApp);
 
         UnpackDirectory unpacked = UnpackDirectory.create(Path.of(System.getProperty("java.io.tmpdir")));
         WebAppContext app = new WebAppContext();
@@ -88,7 +102,8 @@ public final class EmbeddedServer {
         // Jetty's threads are WriteBehindThreads of this class loader: the web app must take the
         // same class, not its own copy, to see them as such (ReadRunConnector).
         app.addProtectedClassMatcher(new ClassMatcher(WriteBehindThread.class.getName()));
-        server.setHandler(app);
+        app.setErrorHandler(new QuietErrorPages());
+        server.setHandler(plainHttpLimit(app, options.threads()));
         server.setStopTimeout(STOP_GRACE_MS);
         // On SIGTERM the application drains first, while it still answers requests: new
         // handshakes get 503 (so clients and load balancers go elsewhere at once, rather than
@@ -101,6 +116,22 @@ public final class EmbeddedServer {
         LOG.info("StreamRPC ready in {} ms at ws://localhost:{}/stream (at most {} Jetty threads)", (System.nanoTime() - started) / 1_000_000, port,
                 options.threads());
         return server;
+    }
+
+    /**
+     * Plain HTTP requests (health, metrics, discovery documents, the console's files) write
+     * their responses with blocking servlet I/O, so a client that sends many and reads none holds
+     * a Jetty thread per connection; eight such connections took the whole pool, and every
+     * WebSocket waited 30 s for its frames to be read. At most a quarter of the pool now serves
+     * them at once; the others wait without a thread, and get 503 after {@value #HTTP_IDLE_TIMEOUT_MS} ms.
+     * WebSocket handshakes ({@code /stream}) are not held back.
+     */
+    private static Handler plainHttpLimit(Handler app, int threads) {
+        QoSHandler limit = new QoSHandler(app);
+        limit.setMaxRequestCount(Math.max(1, threads / 4));
+        limit.setMaxSuspend(Duration.ofMillis(HTTP_IDLE_TIMEOUT_MS));
+        limit.excludePath("/stream");
+        return limit;
     }
 
     /** The messages of a failure and its causes, each said once (Jetty repeats a cause's text in its own). */

@@ -6,6 +6,8 @@ import dev.streamrpc.testing.WsClient;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +64,91 @@ class ServerJarSmokeIT {
                 assertThat(response.headers().firstValue("Server")).as(path).isEmpty();
                 assertThat(response.body()).as(path).doesNotContainIgnoringCase("jetty");
             }
+        }
+    }
+
+    /** A malformed handshake's error page says what was wrong, not the stack, the causes or the servlet. */
+    @Test
+    void anErrorPageShowsNoStackTrace() throws Exception {
+        try (ServerProcess server = new ServerProcess(Map.of());
+             Socket socket = new Socket("localhost", server.uri().getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /stream HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade, close\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 400");
+            assertThat(response).doesNotContain("\tat ", "at dev.streamrpc", "CAUSED BY", "SERVLET:", "Exception");
+        }
+    }
+
+    /**
+     * Responses to plain HTTP requests are written with blocking I/O. Eight connections that
+     * each sent 200 requests and read nothing held every Jetty thread, and an open WebSocket's
+     * call waited for its frame to be read until a blocked write timed out; now they take at
+     * most a quarter of the pool.
+     */
+    @Test
+    void clientsThatReadNoResponsesDoNotStopWebSocketsBeingServed() throws Exception {
+        // Calls as fast as they are answered, so the rate limit is raised out of the way.
+        try (ServerProcess server = new ServerProcess(Map.of("STREAM_RATE_LIMIT", "1000000", "STREAM_RATE_BURST", "1000000"));
+             WsClient client = WsClient.connect(server.uri())) {
+            byte[] requests = ("GET /asyncapi.json HTTP/1.1\r\nHost: localhost\r\n\r\n").repeat(200).getBytes(StandardCharsets.US_ASCII);
+            List<Socket> stalled = new ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    Socket socket = new Socket();
+                    socket.setReceiveBufferSize(4096);   // before connecting, so the window stays small
+                    socket.connect(new InetSocketAddress("localhost", server.uri().getPort()));
+                    socket.getOutputStream().write(requests);
+                    stalled.add(socket);
+                }
+                // The threads are held one after another as responses fill the sockets; without
+                // the limit a call in the next 15 s waited 10 s (the HTTP idle timeout) for a thread.
+                long watchUntil = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                for (int i = 0; System.nanoTime() < watchUntil; i++) {
+                    client.request("echo", "{\"n\":" + i + "}");
+                    assertThat(client.nextTextWithin(Duration.ofSeconds(3))).as("echo %d", i).contains("\"response\":{\"n\":" + i + "}");
+                }
+            } finally {
+                for (Socket socket : stalled) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Connections that never finish their handshake are not WebSockets, so
+     * {@code stream.max-connections} does not count them. With room for 1,024 descriptors, about
+     * 900 of them ran the server out: Jetty's accepts failed in a loop ("Too many open files")
+     * and nothing new was answered. Jetty now stops accepting short of the process's limit.
+     */
+    @Test
+    void connectionsThatNeverFinishTheirHandshakeDoNotRunTheServerOutOfDescriptors() throws Exception {
+        try (ServerProcess server = ServerProcess.withDescriptorLimit(1024, Map.of())) {
+            List<Socket> unfinished = new ArrayList<>();
+            try {
+                for (int i = 0; i < 1000; i++) {
+                    Socket socket = new Socket();
+                    try {
+                        // Past the limit the listen queue fills and a connect times out: enough.
+                        socket.connect(new InetSocketAddress("localhost", server.uri().getPort()), 2000);
+                    } catch (IOException full) {
+                        socket.close();
+                        break;
+                    }
+                    unfinished.add(socket);
+                    socket.getOutputStream().write("GET /stream HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+            } finally {
+                for (Socket socket : unfinished) {
+                    socket.close();
+                }
+            }
+            try (WsClient client = WsClient.connect(server.uri())) {
+                assertThat(client.call("echo", "{}").containsKey("response")).isTrue();
+            }
+            assertThat(server.output()).doesNotContain("Too many open files");
         }
     }
 

@@ -5,6 +5,8 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +33,18 @@ public final class ServerProcess implements AutoCloseable {
 
     /** On {@code port}, for example the port of a server that was stopped, to restart it in its place. */
     public ServerProcess(Map<String, String> environment, int port) throws Exception {
-        ProcessBuilder command = new ProcessBuilder(LaunchCommand.of(jar(), "--port", Integer.toString(port))).redirectErrorStream(true);
+        this(LaunchCommand.of(jar(), "--port", Integer.toString(port)), environment);
+    }
+
+    /** A server that may open at most {@code descriptors} files and sockets ({@code ulimit -n}). */
+    public static ServerProcess withDescriptorLimit(int descriptors, Map<String, String> environment) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + descriptors + " && exec \"$@\"", "bash"));
+        command.addAll(LaunchCommand.of(jar(), "--port", "0"));
+        return new ServerProcess(command, environment);
+    }
+
+    private ServerProcess(List<String> launch, Map<String, String> environment) throws Exception {
+        ProcessBuilder command = new ProcessBuilder(launch).redirectErrorStream(true);
         command.environment().putAll(environment);
         process = command.start();
         CompletableFuture<Matcher> ready = new CompletableFuture<>();
