@@ -9,6 +9,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Creates endpoint instances with their CDI collaborators. Looking the bean up through
@@ -16,6 +17,10 @@ import java.util.Map;
  * container-specific decorators.
  */
 public class StreamConfigurator extends ServerEndpointConfig.Configurator {
+
+    private static final String BEARER = "bearer";
+    /** An HTTP token (RFC 9110), which a subprotocol must be. */
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     private volatile Transport transport;
     private volatile Handshakes handshakes;
@@ -33,13 +38,19 @@ public class StreamConfigurator extends ServerEndpointConfig.Configurator {
     }
 
     /**
-     * Accepts the client's first offered subprotocol, so that a browser that sends a token as
+     * Accepts {@code bearer} when offered, so that a browser that sends a token as
      * {@code new WebSocket(url, ["bearer", token])} completes its handshake (browsers fail a
-     * handshake whose reply names no protocol they offered).
+     * handshake whose reply names no protocol they offered); otherwise the first offer that is
+     * an HTTP token. The first offer used to be echoed whatever it was: a token offered before
+     * {@code bearer} went back in the response (where proxies log it), and an offer that is not
+     * a token went out as a malformed header.
      */
     @Override
     public String getNegotiatedSubprotocol(List<String> supported, List<String> requested) {
-        return requested.isEmpty() ? "" : requested.get(0);
+        if (requested.contains(BEARER)) {
+            return BEARER;
+        }
+        return requested.stream().filter(TOKEN.asMatchPredicate()).findFirst().orElse("");
     }
 
     /**

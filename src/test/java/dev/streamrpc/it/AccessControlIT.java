@@ -125,6 +125,14 @@ class AccessControlIT {
         }
     }
 
+    /** The server answers with bearer, never with the token offered beside it (proxies log response headers). */
+    @Test
+    void aTokenOfferedBeforeBearerIsNotEchoed() {
+        try (WsClient client = WsClient.connectOffering(stream("?token=alice-token"), List.of("alice-token", "bearer"))) {
+            assertThat(client.subprotocol()).isEqualTo("bearer");
+        }
+    }
+
     @Test
     void applicationCodePublishesWhereTheAuthorizerRefusesClients() {
         try (WsClient bob = WsClient.connect(stream("?token=bob-token"))) {
