@@ -23,9 +23,11 @@ final class HandshakeGuard extends HttpFilter {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeGuard.class);
 
     private final transient Handshakes handshakes;
+    private final transient TransportStats stats;
 
-    HandshakeGuard(Handshakes handshakes) {
+    HandshakeGuard(Handshakes handshakes, TransportStats stats) {
         this.handshakes = handshakes;
+        this.stats = stats;
     }
 
     @Override
@@ -37,7 +39,9 @@ final class HandshakeGuard extends HttpFilter {
         }
         Handshakes.Admission admission = handshakes.admit(request);
         if (!admission.accepted()) {
-            LOG.info("Refused a handshake from {} with {}: {}", request.getRemoteAddr(), admission.status(), admission.reason());
+            // Counted, and logged at DEBUG: anyone can send refused handshakes as fast as they like.
+            stats.refusedHandshake(admission.status());
+            LOG.debug("Refused a handshake from {} with {}: {}", request.getRemoteAddr(), admission.status(), admission.reason());
             response.sendError(admission.status(), admission.reason());
             return;
         }

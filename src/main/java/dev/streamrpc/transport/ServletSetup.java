@@ -32,7 +32,8 @@ public class ServletSetup implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         Handshakes handshakes = CDI.current().select(Handshakes.class).get();
         SocketsManager sockets = CDI.current().select(SocketsManager.class).get();
-        event.getServletContext().addFilter("streamrpc-handshake-guard", new HandshakeGuard(handshakes))
+        TransportStats stats = CDI.current().select(Transport.class).get().stats();
+        event.getServletContext().addFilter("streamrpc-handshake-guard", new HandshakeGuard(handshakes, stats))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/stream");
         Runnable drain = sockets::stop;
         event.getServletContext().setAttribute(DRAIN, drain);

@@ -10,6 +10,7 @@ import dev.streamrpc.api.RpcMethod;
 import dev.streamrpc.testing.BurstClient;
 import dev.streamrpc.testing.Deployments;
 import dev.streamrpc.testing.Endpoints;
+import dev.streamrpc.testing.Metrics;
 import dev.streamrpc.testing.WsClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -101,11 +102,19 @@ class AccessControlIT {
     }
 
     @Test
-    void handshakesWithoutAGoodTokenAreRefusedBeforeTheUpgrade() {
+    void handshakesWithoutAGoodTokenAreRefusedBeforeTheUpgradeAndCounted() throws Exception {
+        String unauthorized = "streamrpc_handshakes_refused_total{status=\"401\"}";
+        String forbidden = "streamrpc_handshakes_refused_total{status=\"403\"}";
+        double unauthorizedBefore = Metrics.value(stream(""), unauthorized);
+        double forbiddenBefore = Metrics.value(stream(""), forbidden);
         assertThat(WsClient.handshakeStatus(stream(""), List.of())).isEqualTo(401);
+        assertThat(WsClient.handshakeStatus(stream("?token=stolen"), List.of())).isEqualTo(403);
         assertThat(WsClient.handshakeStatus(stream("?token=stolen"), List.of())).isEqualTo(403);
         assertThat(WsClient.handshakeStatus(stream("?token=alice-token"), List.of())).isEqualTo(101);
         assertThat(WsClient.handshakeStatus(stream(""), List.of("bearer", "bob-token"))).isEqualTo(101);
+        // Counted rather than logged one line each: anyone can send them as fast as they like.
+        assertThat(Metrics.value(stream(""), unauthorized) - unauthorizedBefore).isEqualTo(1);
+        assertThat(Metrics.value(stream(""), forbidden) - forbiddenBefore).isEqualTo(2);
     }
 
     @Test
