@@ -204,17 +204,6 @@ final class Channels implements BrokerCallback {
         return channels.size();
     }
 
-    /** Event patterns held by local connections, over all channels. */
-    long patterns() {
-        long count = 0;
-        for (Channel channel : channels.values()) {
-            for (int held : channel.patternCounts().values()) {
-                count += held;
-            }
-        }
-        return count;
-    }
-
     /** Each channel with local subscribers, its patterns (sorted) and how many connections hold each. */
     Map<String, Map<String, Integer>> patternCounts() {
         Map<String, Map<String, Integer>> result = new TreeMap<>();

@@ -76,11 +76,12 @@ public class SocketsManager implements Publisher {
 
     private final ConcurrentHashMap<String, Subscriptions> connections = new ConcurrentHashMap<>();
     private final LongAdder published = new LongAdder();
+    private final LongAdder subscriptions = new LongAdder();   // counted as connections change, so a scrape visits no channel
     private final PubSubStats stats = new PubSubStats() {
         @Override public long published() { return published.sum(); }
         @Override public long delivered() { return channels.delivered(); }
         @Override public int channels() { return channels.count(); }
-        @Override public long subscriptions() { return channels.patterns(); }
+        @Override public long subscriptions() { return subscriptions.sum(); }
         @Override public long brokerReconnects() { return broker.reconnects(); }
         @Override public long brokerDropped() { return broker.dropped(); }
         @Override public long brokerResubscriptions() { return broker.resubscriptions(); }
@@ -226,6 +227,11 @@ public class SocketsManager implements Publisher {
 
     int maxSubscriptions() {
         return settings.maxSubscriptions();
+    }
+
+    /** A connection took ({@code delta} > 0) or let go of event patterns. */
+    void subscriptionsChanged(int delta) {
+        subscriptions.add(delta);
     }
 
     /** Fires a lifecycle event; an observer's failure is logged and goes no further. */

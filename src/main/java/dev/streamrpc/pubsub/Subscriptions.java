@@ -129,6 +129,7 @@ final class Subscriptions implements ConnectionChannels {
             if (added) {
                 held.computeIfAbsent(channel, c -> new LinkedHashMap<>(2)).put(eventPattern, token);   // usually one pattern
                 count++;
+                manager.subscriptionsChanged(1);
             }
         }
         CompletableFuture<Channel.Joined> joined = channels.join(channel, this, pattern, positioned, since, replyHere);
@@ -219,6 +220,7 @@ final class Subscriptions implements ConnectionChannels {
             closed = true;
             dropped = snapshotLocked();
             held.clear();
+            manager.subscriptionsChanged(-count);
             count = 0;
         }
         dropped.forEach((channel, patterns) -> patterns.forEach(pattern -> channels.leave(channel, this, pattern)));
@@ -246,6 +248,7 @@ final class Subscriptions implements ConnectionChannels {
         }
         patterns.remove(pattern);
         count--;
+        manager.subscriptionsChanged(-1);
         if (patterns.isEmpty()) {
             held.remove(channel);
         }

@@ -216,6 +216,12 @@ class SocketsManagerTest {
         assertThat(a.texts()).containsExactly("{\"channel\":\"g\",\"event\":\"y\",\"data\":2}");
         assertThat(b.texts()).containsExactly("{\"channel\":\"g\",\"event\":\"y\",\"data\":2}");
         assertThat(manager.serverInfo().channels()).isEqualTo(Map.of("g", Map.of("y", 2)));
+        // The metric counts as connections change rather than visiting the channels at each scrape.
+        assertThat(manager.stats().subscriptions()).isEqualTo(2);
+        subscribed(channelsA, "h", "*");
+        assertThat(manager.stats().subscriptions()).isEqualTo(3);
+        manager.unregister(a);
+        assertThat(manager.stats().subscriptions()).isEqualTo(1);
     }
 
     @Test

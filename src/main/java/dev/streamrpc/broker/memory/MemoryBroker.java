@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The broker of a single server. It is not a shortcut: a publication goes through the same
@@ -39,6 +40,7 @@ public final class MemoryBroker implements Broker {
     private final ConcurrentHashMap<String, MemoryStream> streams = new ConcurrentHashMap<>();
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
     private final AtomicLong heldBytes = new AtomicLong();
+    private final LongAdder heldPublications = new LongAdder();
     private final PendingBytes pending;
     private final int historySize;
     private final long ttlMillis;
@@ -137,7 +139,8 @@ public final class MemoryBroker implements Broker {
 
     /** The channel's stream, created with a new epoch if it has none. */
     private MemoryStream stream(String channel) {
-        return streams.computeIfAbsent(channel, name -> new MemoryStream(name, newEpoch(), historySize, heldBytes, System.currentTimeMillis()));
+        return streams.computeIfAbsent(channel, name -> new MemoryStream(name, newEpoch(), historySize, heldBytes, heldPublications,
+                System.currentTimeMillis()));
     }
 
     /** Drops old publications, and the streams that nobody subscribes to and nobody has used for the TTL. */
@@ -169,11 +172,7 @@ public final class MemoryBroker implements Broker {
 
     @Override
     public long heldPublications() {
-        long held = 0;
-        for (MemoryStream stream : streams.values()) {
-            held += stream.held();
-        }
-        return held;
+        return heldPublications.sum();
     }
 
     /**

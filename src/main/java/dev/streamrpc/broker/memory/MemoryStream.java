@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One channel's stream in the memory broker: its epoch, its offset counter, its history (a
@@ -59,6 +60,7 @@ final class MemoryStream {
     private final String epoch;
     private final int size;
     private final AtomicLong heldBytes;          // shared by every stream of the broker
+    private final LongAdder heldPublications;    // shared too: a metrics scrape reads it without visiting every stream
     // Small at first: most streams are quiet (see Channel's fields); a busy one grows once.
     private final ArrayDeque<Held> history = new ArrayDeque<>(1);          // guarded by this
     private final ArrayDeque<Publication> outgoing = new ArrayDeque<>(1);  // guarded by this
@@ -66,11 +68,12 @@ final class MemoryStream {
     private long lastActivity;                   // guarded by this
     private boolean delivering;                  // guarded by this
 
-    MemoryStream(String channel, String epoch, int size, AtomicLong heldBytes, long now) {
+    MemoryStream(String channel, String epoch, int size, AtomicLong heldBytes, LongAdder heldPublications, long now) {
         this.channel = channel;
         this.epoch = epoch;
         this.size = size;
         this.heldBytes = heldBytes;
+        this.heldPublications = heldPublications;
         this.lastActivity = now;
         heldBytes.addAndGet(streamBytes(channel));
     }
@@ -113,11 +116,13 @@ final class MemoryStream {
         if (heldBytes.get() + bytes <= maxHeldBytes) {
             history.add(held);
             heldBytes.addAndGet(bytes);
+            heldPublications.increment();
         }
     }
 
     private void forget(Held held) {
         heldBytes.addAndGet(-bytes(held));
+        heldPublications.decrement();
     }
 
     private static long bytes(Held held) {
