@@ -15,6 +15,9 @@ import java.util.stream.Collectors;
  */
 final class OriginPolicy {
 
+    private static final String SELF = "self";
+    private static final Set<String> WEB_SCHEMES = Set.of("http", "https");
+
     private final Set<String> origins;
 
     OriginPolicy(String allowedOrigins) {
@@ -27,13 +30,16 @@ final class OriginPolicy {
             return true;
         }
         String normalized = origin.toLowerCase(Locale.ROOT);
-        return origins.contains(normalized) || origins.contains("self") && host != null && sameHost(normalized, host);
+        // "self" names a rule, not an origin: a request that sends it literally is not let through by it.
+        return !normalized.equals(SELF) && origins.contains(normalized)
+                || origins.contains(SELF) && host != null && sameHost(normalized, host);
     }
 
     private static boolean sameHost(String origin, String host) {
         try {
             URI uri = URI.create(origin);
-            if (uri.getHost() == null) {
+            // A page is served over http or https; ws:, ftp: and the like are no page's origin.
+            if (uri.getHost() == null || !WEB_SCHEMES.contains(uri.getScheme())) {
                 return false;
             }
             int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;

@@ -23,6 +23,10 @@ class OriginPolicyTest {
         assertThat(self.allows("https://chat.example.com.evil.net", "chat.example.com")).isFalse();
         assertThat(self.allows("null", "chat.example.com")).isFalse();
         assertThat(self.allows("not a uri", "chat.example.com")).isFalse();
+        // Only a web page's origin is the server's own; "self" is a rule, not an origin.
+        assertThat(self.allows("ws://chat.example.com", "chat.example.com")).isFalse();
+        assertThat(self.allows("ftp://chat.example.com", "chat.example.com")).isFalse();
+        assertThat(self.allows("self", "chat.example.com")).isFalse();
     }
 
     @Test
