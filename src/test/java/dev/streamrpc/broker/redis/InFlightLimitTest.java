@@ -3,10 +3,12 @@ package dev.streamrpc.broker.redis;
 import io.lettuce.core.RedisCommandTimeoutException;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -114,5 +116,28 @@ class InFlightLimitTest {
         assertThat(first).isCompletedExceptionally();
         assertThat(queued).isNotDone();
         assertThat(sent).as("the queued command took the place").hasSize(3);
+    }
+
+    /** Once the broker's starter refuses work (it is closing), nothing waiting would ever start: all of it fails now. */
+    @Test
+    void whenTheStarterRefusesEveryQueuedCommandFailsInsteadOfWaitingForever() {
+        InFlightLimit closing = new InFlightLimit(1, () -> now, start -> {
+            throw new RejectedExecutionException("closed");
+        });
+        List<CompletableFuture<String>> commands = new ArrayList<>();
+        List<CompletableFuture<String>> results = new ArrayList<>();
+        for (boolean refusable : new boolean[] {true, true, false, true}) {
+            results.add(closing.submit(() -> {
+                CompletableFuture<String> command = new CompletableFuture<>();
+                commands.add(command);
+                return command;
+            }, refusable).toCompletableFuture());
+        }
+        commands.get(0).complete("answered");
+        assertThat(results.get(0)).isCompletedWithValue("answered");
+        assertThat(commands).as("nothing else was sent").hasSize(1);
+        assertThat(results.subList(1, 4)).allSatisfy(queued -> assertThat(queued)
+                .failsWithin(Duration.ZERO).withThrowableThat().havingCause()
+                .isInstanceOf(IllegalStateException.class).withMessage("the broker is closing"));
     }
 }
