@@ -118,6 +118,30 @@ class InFlightLimitTest {
         assertThat(sent).as("the queued command took the place").hasSize(3);
     }
 
+    /**
+     * Answers are timed before the lock is taken, so two threads can record them out of order:
+     * an earlier time recorded last must not move the last answer back, or a command sent
+     * between the two that then times out would be taken for one Redis never answered.
+     */
+    @Test
+    void anAnswerRecordedOutOfOrderDoesNotMoveTheLastAnswerBack() {
+        now += SECOND;
+        subscribe();
+        subscribe();
+        now += 2 * SECOND;
+        sent.get(0).complete("answered later, recorded first");
+        now -= SECOND;
+        sent.get(1).complete("answered earlier, recorded last");
+        now += SECOND / 2;   // between the two answers
+        subscribe();
+        subscribe();
+        CompletableFuture<String> queued = subscribe();
+        now += 5 * SECOND;
+        sent.get(2).completeExceptionally(timeout());
+        assertThat(queued).as("Redis answered after the command was sent").isNotDone();
+        assertThat(sent).hasSize(5);
+    }
+
     /** Once the broker's starter refuses work (it is closing), nothing waiting would ever start: all of it fails now. */
     @Test
     void whenTheStarterRefusesEveryQueuedCommandFailsInsteadOfWaitingForever() {
