@@ -20,8 +20,9 @@ final class Backoff {
     private long ceiling;
 
     Backoff(Duration min, Duration max) {
-        this.minMillis = min.toMillis();
-        this.maxMillis = max.toMillis();
+        // At least 1 ms: the builder accepts any positive minimum, and a ceiling of 0 would double to 0 forever.
+        this.minMillis = Math.max(1, min.toMillis());
+        this.maxMillis = Math.max(minMillis, max.toMillis());
         this.ceiling = minMillis;
     }
 

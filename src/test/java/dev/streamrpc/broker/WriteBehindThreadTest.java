@@ -36,4 +36,25 @@ class WriteBehindThreadTest {
         thread.join(TimeUnit.SECONDS.toMillis(10));
         assertThat(log).containsExactly("first", "second", "flushed", "first");
     }
+
+    /** A run keeps 256 writes at most: the next goes out at once, so one run cannot hold back every connection's writes. */
+    @Test
+    void aRunKeepsAtMost256WritesAndTheNextGoesOutAtOnce() throws InterruptedException {
+        List<Boolean> kept = Collections.synchronizedList(new ArrayList<>());
+        WriteBehindThread thread = new WriteBehindThread(() -> {
+            WriteBehindThread self = (WriteBehindThread) Thread.currentThread();
+            self.open();
+            for (int i = 0; i < 257; i++) {
+                String name = "w" + i;
+                kept.add(WriteBehindThread.later(() -> log.add(name)));
+            }
+            log.add("closing");
+            self.close();
+        }, "inbound");
+        thread.start();
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(kept.subList(0, 256)).containsOnly(true);
+        assertThat(kept.get(256)).as("the caller writes this one itself").isFalse();
+        assertThat(log).hasSize(257).startsWith("closing", "w0").endsWith("w255");
+    }
 }

@@ -47,4 +47,30 @@ class BackoffTest {
         assertThat(draws).allSatisfy(delay -> assertThat(delay).isBetween(0L, 1000L));
         assertThat(draws).anySatisfy(delay -> assertThat(delay).isGreaterThan(750L));
     }
+
+    @Test
+    void theCeilingItselfCanBeDrawn() {
+        // "Between zero and the ceiling" includes the ceiling: with a 1 ms ceiling both 0 and 1 come up.
+        List<Long> draws = new ArrayList<>();
+        for (int run = 0; run < 400; run++) {
+            draws.add(new Backoff(Duration.ofMillis(1), Duration.ofMillis(1)).nextDelayMillis());
+        }
+        assertThat(draws).containsOnly(0L, 1L).contains(0L, 1L);
+    }
+
+    @Test
+    void aMinimumBelowOneMillisecondStillGrowsTowardsTheMaximum() {
+        // The builder accepts any positive minimum, 500 microseconds too. In whole milliseconds
+        // that is 0, and a ceiling of 0 doubles to 0: every reconnect would come at once, forever.
+        List<Long> late = new ArrayList<>();
+        for (int run = 0; run < 400; run++) {
+            Backoff backoff = new Backoff(Duration.ofNanos(500_000), Duration.ofMillis(64));
+            for (int attempt = 0; attempt < 10; attempt++) {
+                backoff.nextDelayMillis();
+            }
+            late.add(backoff.nextDelayMillis());
+        }
+        assertThat(late).allSatisfy(delay -> assertThat(delay).isBetween(0L, 64L));
+        assertThat(late).anySatisfy(delay -> assertThat(delay).isGreaterThan(48L));
+    }
 }

@@ -46,4 +46,55 @@ class SettingsTest {
         assertThat(defaults.rateBurst()).isEqualTo(2000);
         assertThat(defaults.rateLimit()).isEqualTo(1000);
     }
+
+    /** A whole number is read as a long: one beyond an int is refused, not cast to a small or negative limit. */
+    @Test
+    void aWholeNumberBeyondAnIntIsRefusedNotWrapped() {
+        assertThat(TestSettings.of("stream.max-message-bytes=2147483647").maxMessageBytes()).isEqualTo(Integer.MAX_VALUE);
+        // 2^32 + 1 would be 1 as an int.
+        assertThatThrownBy(() -> TestSettings.of("stream.max-message-bytes=4294967297", "stream.max-subscriptions=2147483648"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stream.max-message-bytes: at most 2147483647, got 4294967297")
+                .hasMessageContaining("stream.max-subscriptions: at most 2147483647, got 2147483648");
+    }
+
+    /** A size or count of 0 would refuse everything, except the history size, where 0 turns history off. */
+    @Test
+    void zeroIsRefusedForLimitsButTurnsHistoryOff() {
+        assertThatThrownBy(() -> TestSettings.of("stream.max-queued-bytes=0", "stream.max-subscriptions=0"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stream.max-queued-bytes: expected a whole number above 0, got '0'")
+                .hasMessageContaining("stream.max-subscriptions: expected a whole number above 0, got '0'");
+        Settings smallest = TestSettings.of("stream.max-queued-bytes=1", "stream.max-subscriptions=1");
+        assertThat(smallest.maxQueuedBytes()).isEqualTo(1);
+        assertThat(smallest.maxSubscriptions()).isEqualTo(1);
+        assertThat(TestSettings.of("stream.history.size=0").historySize()).isZero();
+        assertThat(TestSettings.of("stream.history.size=7").historySize()).isEqualTo(7);
+        assertThatThrownBy(() -> TestSettings.of("stream.history.size=-1"))
+                .hasMessageContaining("stream.history.size: expected a whole number above 0, got '-1'");
+    }
+
+    /** The channel pattern is the rule every client's channel name must follow: a bad one fails start-up. */
+    @Test
+    void theChannelPatternIsReadAndABadOneIsNamed() {
+        assertThat(TestSettings.of("stream.channel-pattern=[a-c]{1,3}").channelPattern().pattern()).isEqualTo("[a-c]{1,3}");
+        assertThatThrownBy(() -> TestSettings.of("stream.channel-pattern=[a-z"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stream.channel-pattern: not a regular expression");
+    }
+
+    /** Only the listed words are accepted: a typo in the broker or a switch fails start-up instead of meaning the default. */
+    @Test
+    void choicesAndSwitchesAcceptOnlyTheirWords() {
+        Settings chosen = TestSettings.of("stream.broker=redis", "stream.send-path=jakarta", "stream.compression=true");
+        assertThat(chosen.broker()).isEqualTo("redis");
+        assertThat(chosen.sendPath()).isEqualTo("jakarta");
+        assertThat(chosen.compression()).isTrue();
+        assertThat(TestSettings.of().compression()).isFalse();
+        assertThat(TestSettings.of("stream.redis.cluster=false").redisCluster()).isFalse();
+        assertThatThrownBy(() -> TestSettings.of("stream.broker=kafka", "stream.compression=yes"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stream.broker: expected one of memory, redis, got 'kafka'")
+                .hasMessageContaining("stream.compression: expected one of true, false, got 'yes'");
+    }
 }

@@ -44,6 +44,14 @@ class EventPatternTest {
         assertThat(EventPattern.compile("a?b").matches("a\nb")).isTrue();
     }
 
+    /** JSON lets a client write U+0000: in a pattern it is a literal like any other (code point 0, not a wildcard's token). */
+    @Test
+    void theNulCharacterIsALiteral() {
+        assertThat(EventPattern.compile("?\u0000*").matches("a\u0000b")).isTrue();
+        assertThat(EventPattern.compile("?\u0000*").matches("ab")).isFalse();
+        assertThat(EventPattern.compile("*\u0000").matches("a\u0000")).isTrue();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"[abc", "h[ae", "[", "[]", "[^]", "abc\\", "[a\\"})
     void malformedPatternsAreRefused(String pattern) {

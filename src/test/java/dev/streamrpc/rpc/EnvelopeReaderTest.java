@@ -5,6 +5,7 @@ import jakarta.json.bind.JsonbBuilder;
 import org.eclipse.yasson.YassonJsonb;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,5 +61,37 @@ class EnvelopeReaderTest {
         assertThat(refused.id()).isEqualTo(Json.createValue("x"));
         assertThat(refused.method()).isEqualTo("m");
         assertThat(refused.error().errors()).isEqualTo(Map.of("payload", "must be an object"));
+    }
+
+    /** An id is what the reply echoes: only a string or a number is one, so anything else is refused as missing. */
+    @Test
+    void anIdThatIsMissingOrNotAStringOrANumberIsRequired() {
+        for (String id : List.of("", "\"id\":null,", "\"id\":true,", "\"id\":{\"a\":1},", "\"id\":[1],")) {
+            RequestRefused refused = catchThrowableOfType(RequestRefused.class,
+                    () -> reader.read("{" + id + "\"method\":\"m\",\"payload\":{}}"));
+            assertThat(refused).as(id).isNotNull();
+            assertThat(refused.id()).as(id).isNull();
+            assertThat(refused.method()).as(id).isEqualTo("m");
+            assertThat(refused.error().errors()).as(id).isEqualTo(Map.of("id", "required"));
+        }
+    }
+
+    /** As the seed answers: the Python type of the document, where a number with a fraction or an exponent is a float. */
+    @Test
+    void aDocumentThatIsNotAnObjectIsNamedByItsPythonType() {
+        Map<String, String> types = Map.of("[1]", "list", "\"s\"", "str", "12", "int", "-1.5", "float", "1e0", "float",
+                "2E3", "float", "true", "bool", "false", "bool", "null", "null");
+        types.forEach((document, type) -> {
+            RequestRefused refused = catchThrowableOfType(RequestRefused.class, () -> reader.read(document));
+            assertThat(refused.error().getMessage()).as(document).isEqualTo("Malformed message; expected dictionary, got " + type);
+        });
+    }
+
+    /** JSON-B alone stops after the first value: a frame must be one JSON document and nothing more. */
+    @Test
+    void textAfterTheDocumentIsNotJson() {
+        RequestRefused refused = catchThrowableOfType(RequestRefused.class,
+                () -> reader.read("{\"id\":1,\"method\":\"echo\",\"payload\":{}} {}"));
+        assertThat(refused.error().getMessage()).isEqualTo("JSON string expected");
     }
 }

@@ -7,6 +7,10 @@ import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.json.bind.annotation.JsonbTypeDeserializer;
+import jakarta.json.bind.serializer.DeserializationContext;
+import jakarta.json.bind.serializer.JsonbDeserializer;
+import jakarta.json.stream.JsonParser;
 import jakarta.validation.Valid;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
@@ -19,6 +23,7 @@ import org.hibernate.validator.HibernateValidator;
 import org.junit.jupiter.api.Test;
 
 import java.io.StringReader;
+import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,6 +42,16 @@ class PayloadBinderTest {
     }
 
     public record Renamed(@JsonbProperty("ch") JsonValue channel, JsonValue event) {
+    }
+
+    @JsonbTypeDeserializer(Customised.Reader.class)
+    public record Customised(JsonValue channel) {
+        public static final class Reader implements JsonbDeserializer<Customised> {
+            @Override
+            public Customised deserialize(JsonParser parser, DeserializationContext context, Type type) {
+                return new Customised(Json.createValue("read by " + parser.getObject().getString("channel")));
+            }
+        }
     }
 
     public record Refusing(JsonValue channel) {
@@ -97,6 +112,9 @@ class PayloadBinderTest {
         // A JSON-B annotation leaves the record to JSON-B, which honours it.
         assertThat(binder.bind(json("{\"ch\":\"c\",\"channel\":\"x\"}"), Renamed.class))
                 .isEqualTo(new Renamed(Json.createValue("c"), null));
+        // So does one on the record type itself, which no component or constructor parameter shows.
+        assertThat(binder.bind(json("{\"channel\":\"c\"}"), Customised.class))
+                .isEqualTo(new Customised(Json.createValue("read by c")));
         assertThat(binder.bind(json("{\"channel\":1}"), Refusing.class)).isEqualTo(new Refusing(Json.createValue(1)));
         assertThatThrownBy(() -> binder.bind(json("{}"), Refusing.class))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("payload", "invalid value")));

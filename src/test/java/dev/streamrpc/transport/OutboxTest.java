@@ -25,6 +25,7 @@ class OutboxTest {
         final List<Outbox.SendDone> callbacks = new CopyOnWriteArrayList<>();
         final int batch;
         boolean atOnce;   // each write completes before send returns
+        RuntimeException refusal;   // thrown once by the next send, as a container refuses a write on a broken connection
 
         ManualSender(int batch) {
             this.batch = batch;
@@ -32,6 +33,11 @@ class OutboxTest {
 
         @Override
         public void send(EncodedMessage message, boolean more, Outbox.SendDone done) {
+            if (refusal != null) {
+                RuntimeException thrown = refusal;
+                refusal = null;
+                throw thrown;
+            }
             written.add(message.text() + (more ? "+" : ""));
             if (done != null && atOnce) {
                 done.done(null);
@@ -395,5 +401,75 @@ class OutboxTest {
         slot.fill("first");
         assertThat(written).hasSize(200_001);
         assertThat(written.get(0)).isEqualTo("first");
+    }
+
+    /** Nothing in flight means no send will complete to close the connection later: the overflow must close it now. */
+    @Test
+    void anOverflowWithNothingInFlightClosesTheConnectionAtOnce() {
+        ManualSender sender = new ManualSender(64);
+        Outbox outbox = new Outbox(sender, 10, listener);
+        outbox.reserve();                              // holds back what follows: nothing goes in flight
+        outbox.offer(EncodedMessage.of("123456"));
+        outbox.offer(EncodedMessage.of("12345"));      // 11: over
+        assertThat(closings).containsExactly("SLOW_CONSUMER dropping 2");
+        assertThat(sender.written).containsExactly("close 1008 slow consumer");
+    }
+
+    /**
+     * A reply is accepted up to and past the limit once, so that one large reply (a recovery)
+     * can go out; a reply filled while the outbox is already past its limit closes it, or a
+     * client that does not read could make the server hold reply after reply.
+     */
+    @Test
+    void aReplyMayTakeTheOutboxPastItsLimitOnceAndOneFilledBeyondItClosesTheConnection() {
+        ManualSender sender = new ManualSender(1);
+        Outbox outbox = new Outbox(sender, 10, listener);
+        outbox.offer(EncodedMessage.of("1234567890"));   // in flight: exactly the limit
+        Outbox.Slot large = outbox.reserve();
+        Outbox.Slot next = outbox.reserve();
+        large.fill("a reply well beyond the limit");
+        assertThat(closings).isEmpty();
+        next.fill("r");
+        assertThat(closings).containsExactly("SLOW_CONSUMER dropping 2");   // the large reply and this one
+        sender.complete();
+        assertThat(sender.written).containsExactly("1234567890", "close 1008 slow consumer");
+    }
+
+    @Test
+    void aReplyFilledPastTheLimitWithNothingInFlightClosesTheConnectionAtOnce() {
+        ManualSender sender = new ManualSender(1);
+        Outbox outbox = new Outbox(sender, 10, listener);
+        Outbox.Slot first = outbox.reserve();
+        Outbox.Slot second = outbox.reserve();
+        second.fill("a reply well beyond the limit");   // held back behind the first: not in flight
+        first.fill("r");
+        assertThat(closings).containsExactly("SLOW_CONSUMER dropping 2");
+        assertThat(sender.written).containsExactly("close 1008 slow consumer");
+    }
+
+    /** The listener hears of every closing, also of one that had nothing queued to drop. */
+    @Test
+    void aFailedSendWithNothingQueuedIsHeardToo() {
+        ManualSender sender = new ManualSender(1);
+        Outbox outbox = new Outbox(sender, 1000, listener);
+        outbox.offer(EncodedMessage.of("a"));
+        sender.callbacks.remove(0).done(new IOException("broken pipe"));
+        assertThat(closings).containsExactly("SERVER_ERROR dropping 0");
+        assertThat(sender.written).containsExactly("a", "abort");
+    }
+
+    /** A send that throws is a failed send: while shutting down with a flush, nothing queued is sent after the abort. */
+    @Test
+    void aSendThatThrowsWhileFlushingDropsTheConnectionAndWhatIsQueued() {
+        ManualSender sender = new ManualSender(1);
+        Outbox outbox = new Outbox(sender, 1000, listener);
+        Outbox.Slot slot = outbox.reserve();
+        outbox.offer(EncodedMessage.of("a"));
+        outbox.offer(EncodedMessage.of("b"));
+        outbox.close(CloseStatus.SHUTTING_DOWN);   // flushes: a and b wait for the reply
+        sender.refusal = new IllegalStateException("the connection is broken");
+        slot.fill("reply");
+        assertThat(sender.written).containsExactly("abort");
+        assertThat(closings).containsExactly("SHUTTING_DOWN dropping 0");
     }
 }

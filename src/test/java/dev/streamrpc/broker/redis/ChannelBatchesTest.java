@@ -24,6 +24,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -50,6 +51,8 @@ class ChannelBatchesTest {
     /** The sender's tasks, run when the test says: what is queued before then goes in one batch. */
     private final Queue<Runnable> sends = new ConcurrentLinkedQueue<>();
     private final AtomicInteger stateReads = new AtomicInteger();
+    /** How many channels each state read was for: one read per batch. */
+    private final Queue<Integer> batchSizes = new ConcurrentLinkedQueue<>();
     private ChannelBatches<StreamState> batches;
     private ChannelBatches<Void> unsubscribes;
 
@@ -98,6 +101,7 @@ class ChannelBatchesTest {
     /** Every channel's stream is new: what matters here is whether and when states are read. */
     private CompletionStage<List<StreamState>> states(List<String> channels) {
         stateReads.incrementAndGet();
+        batchSizes.add(channels.size());
         return CompletableFuture.completedFuture(channels.stream().map(any -> new StreamState("epoch", 0)).toList());
     }
 
@@ -193,5 +197,37 @@ class ChannelBatchesTest {
                 .failsWithin(Duration.ZERO).withThrowableThat().havingCause().isInstanceOf(RedisCommandTimeoutException.class)
                 .withMessageContaining("UNSUBSCRIBE"));
         assertThat(unsubscribes.confirmed("gone")).isFalse();
+    }
+
+    /** One command names at most 128 channels: the 129th asked for at the same time goes in a batch of its own. */
+    @Test
+    void channelsBeyondOneCommandsWorthGoInTheNextBatch() {
+        String[] channels = IntStream.range(0, 129).mapToObj(i -> "many." + i).toArray(String[]::new);
+        List<CompletableFuture<StreamState>> results = subscribeTogether(channels);
+        await().atMost(WAIT).until(() -> results.stream().allMatch(CompletableFuture::isDone));
+        assertThat(results).allSatisfy(result -> assertThat(result).isCompletedWithValue(new StreamState("epoch", 0)));
+        assertThat(batchSizes).containsExactlyInAnyOrder(128, 1);
+    }
+
+    /**
+     * The sender is asked to run for a channel asked for alone, and again for one asked for after
+     * it ran; and a confirmation of a channel we asked for is ours (the broker replays the latest
+     * publication of any other, taking it for Lettuce's own resubscribing).
+     */
+    @Test
+    void aChannelAskedForAloneIsSentAndSoIsOneAskedForAfterTheSenderRan() {
+        lost.add("alone");
+        CompletableFuture<StreamState> alone = subscribeTogether("alone").get(0);
+        try (var plain = client.connect()) {
+            await().atMost(WAIT).until(() -> plain.sync()
+                    .pubsubNumsub(new String(ChannelKeys.of("alone").pubsub(), UTF_8)).containsValue(1L));
+        }
+        assertThat(batches.confirmed("alone")).isTrue();
+        await().atMost(WAIT).until(alone::isDone);
+        assertThat(alone).isCompletedWithValue(new StreamState("epoch", 0));
+        CompletableFuture<StreamState> later = subscribeTogether("later").get(0);
+        await().atMost(WAIT).until(later::isDone);
+        assertThat(later).isCompletedWithValue(new StreamState("epoch", 0));
+        assertThat(batchSizes).containsExactly(1, 1);
     }
 }

@@ -3,10 +3,12 @@ package dev.streamrpc.broker.redis;
 import io.lettuce.core.RedisCommandTimeoutException;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -114,5 +116,52 @@ class InFlightLimitTest {
         assertThat(first).isCompletedExceptionally();
         assertThat(queued).isNotDone();
         assertThat(sent).as("the queued command took the place").hasSize(3);
+    }
+
+    /**
+     * Answers are timed before the lock is taken, so two threads can record them out of order:
+     * an earlier time recorded last must not move the last answer back, or a command sent
+     * between the two that then times out would be taken for one Redis never answered.
+     */
+    @Test
+    void anAnswerRecordedOutOfOrderDoesNotMoveTheLastAnswerBack() {
+        now += SECOND;
+        subscribe();
+        subscribe();
+        now += 2 * SECOND;
+        sent.get(0).complete("answered later, recorded first");
+        now -= SECOND;
+        sent.get(1).complete("answered earlier, recorded last");
+        now += SECOND / 2;   // between the two answers
+        subscribe();
+        subscribe();
+        CompletableFuture<String> queued = subscribe();
+        now += 5 * SECOND;
+        sent.get(2).completeExceptionally(timeout());
+        assertThat(queued).as("Redis answered after the command was sent").isNotDone();
+        assertThat(sent).hasSize(5);
+    }
+
+    /** Once the broker's starter refuses work (it is closing), nothing waiting would ever start: all of it fails now. */
+    @Test
+    void whenTheStarterRefusesEveryQueuedCommandFailsInsteadOfWaitingForever() {
+        InFlightLimit closing = new InFlightLimit(1, () -> now, start -> {
+            throw new RejectedExecutionException("closed");
+        });
+        List<CompletableFuture<String>> commands = new ArrayList<>();
+        List<CompletableFuture<String>> results = new ArrayList<>();
+        for (boolean refusable : new boolean[] {true, true, false, true}) {
+            results.add(closing.submit(() -> {
+                CompletableFuture<String> command = new CompletableFuture<>();
+                commands.add(command);
+                return command;
+            }, refusable).toCompletableFuture());
+        }
+        commands.get(0).complete("answered");
+        assertThat(results.get(0)).isCompletedWithValue("answered");
+        assertThat(commands).as("nothing else was sent").hasSize(1);
+        assertThat(results.subList(1, 4)).allSatisfy(queued -> assertThat(queued)
+                .failsWithin(Duration.ZERO).withThrowableThat().havingCause()
+                .isInstanceOf(IllegalStateException.class).withMessage("the broker is closing"));
     }
 }
