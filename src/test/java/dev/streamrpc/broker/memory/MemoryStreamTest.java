@@ -5,6 +5,7 @@ import dev.streamrpc.broker.Publication;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +22,7 @@ class MemoryStreamTest {
     private static final long UNBOUNDED = Long.MAX_VALUE / 2;
 
     private final AtomicLong heldBytes = new AtomicLong();
+    private final LongAdder heldPublications = new LongAdder();
 
     private static EncodedMessage message(int i) {
         return EncodedMessage.of("{\"n\":" + i + "}");
@@ -28,21 +30,23 @@ class MemoryStreamTest {
 
     @Test
     void aFullRingGivesTheBytesOfThePublicationItDropsBack() {
-        MemoryStream stream = new MemoryStream("ring", "epoch", 2, heldBytes, T);
+        MemoryStream stream = new MemoryStream("ring", "epoch", 2, heldBytes, heldPublications, T);
         for (int i = 1; i <= 5; i++) {
             stream.append("e", message(i), T, UNBOUNDED, false);
         }
         assertThat(stream.held()).isEqualTo(2);
         // Otherwise every publication that ever went through a full ring would count against the bound for good.
         assertThat(heldBytes).hasValue(MemoryStream.streamBytes("ring") + 2 * MemoryStream.publicationBytes("e", message(1)));
+        assertThat(heldPublications.sum()).as("the count the metrics read").isEqualTo(2);
         stream.drop();
         assertThat(heldBytes).hasValue(0);
+        assertThat(heldPublications.sum()).isZero();
     }
 
     @Test
     void aPublicationLargerThanTheWholeBoundIsNotKept() {
         long bound = MemoryStream.streamBytes("big") + MemoryStream.publicationBytes("e", message(1));
-        MemoryStream stream = new MemoryStream("big", "epoch", 10, heldBytes, T);
+        MemoryStream stream = new MemoryStream("big", "epoch", 10, heldBytes, heldPublications, T);
         stream.append("e", message(1), T, bound, false);
         assertThat(stream.held()).isEqualTo(1);
         stream.append("e", EncodedMessage.of("x".repeat(100)), T, bound, false);
@@ -52,7 +56,7 @@ class MemoryStreamTest {
 
     @Test
     void aPublicationIsHeldAndRecoveredUntilItIsOlderThanTheTtl() {
-        MemoryStream stream = new MemoryStream("aging", "epoch", 10, heldBytes, T);
+        MemoryStream stream = new MemoryStream("aging", "epoch", 10, heldBytes, heldPublications, T);
         stream.append("e", message(1), T, UNBOUNDED, false);
         assertThat(stream.expire(T + TTL / 2, TTL)).isFalse();
         assertThat(stream.expire(T + TTL, TTL)).isFalse();
@@ -67,7 +71,7 @@ class MemoryStreamTest {
     /** A stream that goes takes its epoch and offset with it: it must outlive a shorter idleness, history off or not. */
     @Test
     void aStreamWithoutHistoryExpiresOnlyOnceIdleLongerThanTheTtl() {
-        MemoryStream stream = new MemoryStream("quiet", "epoch", 0, heldBytes, T);
+        MemoryStream stream = new MemoryStream("quiet", "epoch", 0, heldBytes, heldPublications, T);
         stream.append("e", message(1), T + 10, UNBOUNDED, false);
         assertThat(stream.expire(T + 10 + TTL, TTL)).isFalse();
         assertThat(stream.state().offset()).isEqualTo(1);
