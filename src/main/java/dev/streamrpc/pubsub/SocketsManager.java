@@ -177,7 +177,7 @@ public class SocketsManager implements Publisher {
         return stats;
     }
 
-    /** The broker's state for health reports: {@code connected}, {@code reconnecting}, {@code degraded}. */
+    /** The broker's state for health reports: {@code connected}, {@code reconnecting}, {@code unresponsive}, {@code degraded}. */
     public String brokerState() {
         return broker.state();
     }

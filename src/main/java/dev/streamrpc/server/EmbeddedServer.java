@@ -10,7 +10,6 @@ import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.ClassMatcher;
 import org.slf4j.Logger;
@@ -32,7 +31,7 @@ public final class EmbeddedServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServer.class);
     private static final long STOP_GRACE_MS = 10_000;
-    private static final long HTTP_IDLE_TIMEOUT_MS = 10_000;
+    private static final long PLAIN_HTTP_WAIT_MS = 10_000;
 
     private EmbeddedServer() {
     }
@@ -81,15 +80,8 @@ public final class EmbeddedServer {
         // Jetty names its version in every response's Server header and error page: it tells a
         // scanner which advisories apply, and no client needs it.
         connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration().setSendServerVersion(false);
-        // Plain HTTP only: a WebSocket takes stream.idle-timeout once upgraded. A response blocked
-        // on a client that does not read holds a Jetty thread until this ends.
-        connector.setIdleTimeout(HTTP_IDLE_TIMEOUT_MS);
         server.addConnector(connector);
         FileDescriptors.connectionLimit().ifPresent(limit -> server.addBean(new NetworkConnectionLimit(limit, server)));
-        ErrorHandler outsideTheApp = new ErrorHandler();   // a request Jetty refuses before the web app sees it
-        outsideTheApp.setShowStacks(false);
-        outsideTheApp.setShowCauses(false);
-        server.setErrorHandler(outsideTheApp);
 
         UnpackDirectory unpacked = UnpackDirectory.create(Path.of(System.getProperty("java.io.tmpdir")));
         WebAppContext app = new WebAppContext();
@@ -121,16 +113,18 @@ public final class EmbeddedServer {
     /**
      * Plain HTTP requests (health, metrics, discovery documents, the console's files) write
      * their responses with blocking servlet I/O, so a client that sends many and reads none holds
-     * a Jetty thread per connection; eight such connections took the whole pool, and every
-     * WebSocket waited 30 s for its frames to be read. At most a quarter of the pool now serves
-     * them at once; the others wait without a thread, and get 503 after {@value #HTTP_IDLE_TIMEOUT_MS} ms.
-     * WebSocket handshakes ({@code /stream}) are not held back.
+     * a Jetty thread per connection (until Jetty's idle timeout, 30 s, ends the write); eight such
+     * connections took the whole pool, and every WebSocket waited that long for its frames to be
+     * read. At most a quarter of the pool now serves them at once; the others wait without a
+     * thread, and get 503 after {@value #PLAIN_HTTP_WAIT_MS} ms. WebSocket handshakes ({@code /stream})
+     * are not held back, nor is {@code /health}: its answer is too small to block a write, and a
+     * readiness probe must not wait behind clients that read nothing.
      */
     private static Handler plainHttpLimit(Handler app, int threads) {
         QoSHandler limit = new QoSHandler(app);
         limit.setMaxRequestCount(Math.max(1, threads / 4));
-        limit.setMaxSuspend(Duration.ofMillis(HTTP_IDLE_TIMEOUT_MS));
-        limit.excludePath("/stream");
+        limit.setMaxSuspend(Duration.ofMillis(PLAIN_HTTP_WAIT_MS));
+        limit.excludePath("/stream", "/health");
         return limit;
     }
 

@@ -1,6 +1,7 @@
 package dev.streamrpc.it;
 
 import dev.streamrpc.testing.BurstClient;
+import dev.streamrpc.testing.Http;
 import dev.streamrpc.testing.ServerProcess;
 import dev.streamrpc.testing.WsClient;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,8 @@ class ServerJarSmokeIT {
                     client.request("echo", "{\"n\":" + i + "}");
                     assertThat(client.nextTextWithin(Duration.ofSeconds(3))).as("echo %d", i).contains("\"response\":{\"n\":" + i + "}");
                 }
+                // A readiness probe is not held back behind them either (it waited 10 s, then got 503).
+                assertThat(Http.get(Http.beside(server.uri(), "health")).statusCode()).isEqualTo(200);
             } finally {
                 for (Socket socket : stalled) {
                     socket.close();

@@ -35,16 +35,32 @@ final class Liveness {
         this.clock = clock;
     }
 
-    /** @param ping sends a PING; its stage completes with the answer or fails (Lettuce's timeout) */
-    synchronized boolean answering(Supplier<? extends CompletionStage<?>> ping) {
+    /**
+     * @param ping sends a PING; its stage completes with the answer or fails (Lettuce's timeout).
+     *             It is called outside this object's lock: Lettuce may complete a command on its
+     *             event loop while a write waits for that loop, and the completion takes the lock.
+     */
+    boolean answering(Supplier<? extends CompletionStage<?>> ping) {
         long now = clock.getAsLong();
-        if (!waiting && (!sent || now - sentAt >= INTERVAL)) {
-            waiting = true;
-            sent = true;
-            sentAt = now;
-            ping.get().whenComplete((pong, failure) -> answered(failure == null));
+        boolean send;
+        synchronized (this) {
+            send = !waiting && (!sent || now - sentAt >= INTERVAL);
+            if (send) {
+                waiting = true;
+                sent = true;
+                sentAt = now;
+            }
         }
-        return !failed && !(waiting && now - sentAt >= timeout);
+        if (send) {
+            try {
+                ping.get().whenComplete((pong, failure) -> answered(failure == null));
+            } catch (RuntimeException refused) {
+                answered(false);   // otherwise it would wait for good, and health would say silent until a restart
+            }
+        }
+        synchronized (this) {
+            return !failed && !(waiting && now - sentAt >= timeout);
+        }
     }
 
     private synchronized void answered(boolean ok) {

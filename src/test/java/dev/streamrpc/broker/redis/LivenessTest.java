@@ -72,4 +72,16 @@ class LivenessTest {
     void aPingRefusedAtOnceMakesRedisSilentAtOnce() {
         assertThat(liveness.answering(() -> CompletableFuture.failedFuture(new IllegalStateException("refused")))).isFalse();
     }
+
+    @Test
+    void aPingThatThrowsCountsAsFailedAndTheNextProbeAsksAgain() {
+        assertThat(liveness.answering(() -> {
+            throw new IllegalStateException("connection closed");
+        })).isFalse();
+        now += SECOND;
+        assertThat(probe()).as("the last PING failed").isFalse();
+        assertThat(pings).as("a PING was sent: the one that threw is not waited for").hasSize(1);
+        pings.get(0).complete("PONG");
+        assertThat(probe()).isTrue();
+    }
 }
