@@ -65,30 +65,35 @@ final class PayloadBinder {
      * This runs only after a failure, so the common path pays nothing for it.
      */
     private String blame(JsonObject payload, Type type) {
+        String field = null;
         if (type instanceof Class<?> c) {
-            if (c.isRecord()) {
-                for (RecordComponent component : c.getRecordComponents()) {
-                    String field = blameProperty(payload, component, component.getName(), component.getGenericType());
-                    if (field != null) {
-                        return field;
-                    }
-                }
-            } else {
-                // A POJO's properties include those it inherits, as JSON-B binds them.
-                for (Class<?> declaring = c; declaring != null && declaring != Object.class; declaring = declaring.getSuperclass()) {
-                    for (Field f : declaring.getDeclaredFields()) {
-                        if (Modifier.isStatic(f.getModifiers()) || Modifier.isTransient(f.getModifiers())) {
-                            continue;
-                        }
-                        String field = blameProperty(payload, f, f.getName(), f.getGenericType());
-                        if (field != null) {
-                            return field;
-                        }
-                    }
+            field = c.isRecord() ? blameComponent(payload, c) : blameField(payload, c);
+        }
+        return field == null ? "payload" : field;
+    }
+
+    private String blameComponent(JsonObject payload, Class<?> record) {
+        for (RecordComponent component : record.getRecordComponents()) {
+            String field = blameProperty(payload, component, component.getName(), component.getGenericType());
+            if (field != null) {
+                return field;
+            }
+        }
+        return null;
+    }
+
+    /** A POJO's properties include those it inherits, as JSON-B binds them. */
+    private String blameField(JsonObject payload, Class<?> pojo) {
+        for (Class<?> declaring = pojo; declaring != null && declaring != Object.class; declaring = declaring.getSuperclass()) {
+            for (Field f : declaring.getDeclaredFields()) {
+                boolean bound = !Modifier.isStatic(f.getModifiers()) && !Modifier.isTransient(f.getModifiers());
+                String field = bound ? blameProperty(payload, f, f.getName(), f.getGenericType()) : null;
+                if (field != null) {
+                    return field;
                 }
             }
         }
-        return "payload";
+        return null;
     }
 
     private String blameProperty(JsonObject payload, AnnotatedElement element, String javaName, Type type) {

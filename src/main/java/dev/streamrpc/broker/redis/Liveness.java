@@ -25,7 +25,6 @@ final class Liveness {
     private final long timeout;
     private final LongSupplier clock;
     private boolean waiting;
-    private boolean sent;
     private long sentAt;
     private boolean failed;
 
@@ -33,6 +32,7 @@ final class Liveness {
     Liveness(Duration timeout, LongSupplier clock) {
         this.timeout = timeout.toNanos();
         this.clock = clock;
+        this.sentAt = clock.getAsLong() - INTERVAL;   // as if the last was sent a second ago: the first probe sends one
     }
 
     /**
@@ -44,10 +44,9 @@ final class Liveness {
         long now = clock.getAsLong();
         boolean send;
         synchronized (this) {
-            send = !waiting && (!sent || now - sentAt >= INTERVAL);
+            send = !waiting && now - sentAt >= INTERVAL;
             if (send) {
                 waiting = true;
-                sent = true;
                 sentAt = now;
             }
         }
