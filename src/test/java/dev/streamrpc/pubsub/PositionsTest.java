@@ -260,7 +260,7 @@ class PositionsTest {
         List<Long> offsets = new ArrayList<>();
         resumed.recovery().publications().forEach(p -> offsets.add(p.offset()));
         late.texts().forEach(text -> offsets.add(Long.parseLong(text.replaceAll(".*\"offset\":(\\d+)}", "$1"))));
-        assertThat(resumed.recovery().recovered()).isTrue();
+        assertThat(resumed.recovery().recovered()).as(resumed.recovery().reason()).isTrue();
         assertThat(resumed.position().offset()).as("publishing was under way").isBetween(resumeAfter + 1, 7999L);
         assertThat(offsets).hasSize(8000 - (int) resumeAfter);
         for (int i = 0; i < offsets.size(); i++) {
