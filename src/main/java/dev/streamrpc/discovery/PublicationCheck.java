@@ -83,7 +83,7 @@ final class PublicationCheck {
         }
         Object bound;
         try {
-            bound = jsonb.fromJson(data.toString(), type);
+            bound = jsonb.fromJson(data, type);
         } catch (RuntimeException | StackOverflowError e) {
             return Map.of("data", INVALID_VALUE);
         }

@@ -5,6 +5,7 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbException;
 import jakarta.json.stream.JsonLocation;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
@@ -22,6 +23,7 @@ import java.util.stream.Stream;
  * {@code getInt()}/{@code getLong()}, which truncate: {@code 4294967297} was read as {@code 1}
  * and {@code 1.5} as {@code 1}, so a client passed {@code @Max(10)} with four billion. Here the
  * parser refuses such a number, and JSON-B fails the binding as for any other wrong value.
+ * Other scalars JSON-B would bind by losing them are refused before binding ({@link LossCheck}).
  */
 public final class ExactJson {
 
@@ -33,9 +35,18 @@ public final class ExactJson {
         this.jsonb = (YassonJsonb) jsonb;
     }
 
-    /** As {@link Jsonb#fromJson(String, Type)}. */
-    public <T> T fromJson(String text, Type type) {
-        try (JsonParser parser = new ExactIntegers(parsers.createParser(new StringReader(text)))) {
+    /**
+     * Binds a parsed value as {@link Jsonb#fromJson(String, Type)} binds its text, refusing
+     * what JSON-B would bind by losing it (see {@link LossCheck}).
+     *
+     * @throws JsonbException when the value does not bind to the type
+     */
+    public <T> T fromJson(JsonValue value, Type type) {
+        if (LossCheck.loses(value, type)) {
+            throw new JsonbException("A value " + type.getTypeName() + " cannot hold without loss");
+        }
+        // Through the value's text: Yasson's tree reader cannot bind JsonValue-typed properties.
+        try (JsonParser parser = new ExactIntegers(parsers.createParser(new StringReader(value.toString())))) {
             return jsonb.fromJson(parser, type);
         }
     }

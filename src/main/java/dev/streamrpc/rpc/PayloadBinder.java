@@ -53,8 +53,7 @@ final class PayloadBinder {
             return tree.build(payload);
         }
         try {
-            // Through the payload's text: Yasson's tree reader cannot bind JsonValue-typed properties.
-            return jsonb.fromJson(payload.toString(), type);
+            return jsonb.fromJson(payload, type);
         } catch (RuntimeException | StackOverflowError e) {
             throw RpcException.invalidParameter(blame(payload, type), ErrorTexts.INVALID_VALUE);
         }
@@ -62,56 +61,31 @@ final class PayloadBinder {
 
     /**
      * Finds the field to blame for a failed binding by binding each property on its own.
-     * This runs only after a failure, so the common path pays nothing for it.
+     * This runs only after a failure, so the common path pays nothing for it. A property
+     * read by its own deserializer is not tried: JSON-B's default reading says nothing of it.
      */
     private String blame(JsonObject payload, Type type) {
-        String field = null;
         if (type instanceof Class<?> c) {
-            field = c.isRecord() ? blameComponent(payload, c) : blameField(payload, c);
-        }
-        return field == null ? "payload" : field;
-    }
-
-    private String blameComponent(JsonObject payload, Class<?> record) {
-        for (RecordComponent component : record.getRecordComponents()) {
-            String field = blameProperty(payload, component, component.getName(), component.getGenericType());
-            if (field != null) {
-                return field;
-            }
-        }
-        return null;
-    }
-
-    /** A POJO's properties include those it inherits, as JSON-B binds them. */
-    private String blameField(JsonObject payload, Class<?> pojo) {
-        for (Class<?> declaring = pojo; declaring != null && declaring != Object.class; declaring = declaring.getSuperclass()) {
-            for (Field f : declaring.getDeclaredFields()) {
-                boolean bound = !Modifier.isStatic(f.getModifiers()) && !Modifier.isTransient(f.getModifiers());
-                String field = bound ? blameProperty(payload, f, f.getName(), f.getGenericType()) : null;
-                if (field != null) {
-                    return field;
+            for (BoundProperties.Property property : BoundProperties.of(c)) {
+                JsonValue value = payload.get(property.key());
+                if (value != null && !property.custom() && !binds(value, property.type())) {
+                    return property.key();
                 }
             }
         }
-        return null;
+        return "payload";
     }
 
-    private String blameProperty(JsonObject payload, AnnotatedElement element, String javaName, Type type) {
-        JsonbProperty renamed = element.getAnnotation(JsonbProperty.class);
-        String key = renamed != null && !renamed.value().isEmpty() ? renamed.value() : javaName;
-        JsonValue value = payload.get(key);
-        if (value == null) {
-            return null;
-        }
+    private boolean binds(JsonValue value, Type type) {
         if (value.getValueType() == JsonValue.ValueType.NULL) {
             // JSON-B refuses a null for a primitive, and takes it for anything else.
-            return type instanceof Class<?> c && c.isPrimitive() ? key : null;
+            return !(type instanceof Class<?> c && c.isPrimitive());
         }
         try {
-            jsonb.fromJson(value.toString(), type);
-            return null;
+            jsonb.fromJson(value, type);
+            return true;
         } catch (RuntimeException | StackOverflowError e) {
-            return key;
+            return false;
         }
     }
 

@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +40,7 @@ class ProtocolErrorsIT {
     @ApplicationScoped
     public static class Fixture {
 
-        public record Order(@NotBlank String item, @NotNull @Min(1) @Max(10) Integer quantity) {
+        public record Order(@NotBlank String item, @NotNull @Min(1) @Max(10) Integer quantity, boolean gift) {
         }
 
         /** Its JSON names are not its Java ones. */
@@ -184,6 +185,24 @@ class ProtocolErrorsIT {
         }
         assertReply("{\"id\":\"m\",\"method\":\"place_order\",\"payload\":{\"item\":\"tea\",\"quantity\":1e1}}",
                 "{\"id\":\"m\",\"method\":\"place_order\",\"response\":\"tea x10\"}");
+    }
+
+    @Test
+    void aValueJsonbWouldBindByLosingItIsAnInvalidValue() {
+        // JSON-B bound an array as its last element (the order was for "tea") and 1 as false.
+        Map<String, String> blamed = Map.of(
+                "{\"item\":[\"x\",\"tea\"],\"quantity\":1}", "item",
+                "{\"item\":\"tea\",\"quantity\":[20,1]}", "quantity",
+                "{\"item\":\"tea\",\"quantity\":1,\"gift\":1}", "gift");
+        blamed.forEach((payload, field) -> assertReply("{\"id\":\"l\",\"method\":\"place_order\",\"payload\":" + payload + "}",
+                "{\"id\":\"l\",\"method\":\"place_order\",\"error\":{\"message\":\"Invalid RPC parameters\","
+                        + "\"errors\":{\"" + field + "\":\"invalid value\"}}}"));
+        // A renamed component is blamed by its JSON name (it was blamed on the whole payload).
+        assertReply("{\"id\":\"r\",\"method\":\"redeem\",\"payload\":{\"coupon-code\":[\"a\"]}}",
+                "{\"id\":\"r\",\"method\":\"redeem\",\"error\":{\"message\":\"Invalid RPC parameters\","
+                        + "\"errors\":{\"coupon-code\":\"invalid value\"}}}");
+        assertReply("{\"id\":\"g\",\"method\":\"place_order\",\"payload\":{\"item\":\"tea\",\"quantity\":2,\"gift\":true}}",
+                "{\"id\":\"g\",\"method\":\"place_order\",\"response\":\"tea x2\"}");
     }
 
     @Test

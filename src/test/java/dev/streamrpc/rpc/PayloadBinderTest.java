@@ -27,6 +27,7 @@ import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -75,6 +76,30 @@ class PayloadBinderTest {
     }
 
     public record Tagged(List<@NotBlank String> tags, Map<String, @Positive Integer> stock, @Valid List<Signup> signups) {
+    }
+
+    public record Flags(boolean on, Boolean maybe, char initial, Character mark, float ratio, double amount,
+                        String name, List<Boolean> bits, Map<String, Boolean> toggles, boolean[] raw,
+                        Optional<Boolean> opt, @JsonbProperty("big-name") String renamed, List<Flags> more) {
+    }
+
+    /** Bound through its setter, as JSON-B binds a POJO's private field. */
+    public static class Prefs {
+        private boolean quiet;
+        public Character grade;
+
+        public void setQuiet(boolean quiet) {
+            this.quiet = quiet;
+        }
+    }
+
+    public record Lenient(@JsonbTypeDeserializer(YesNo.class) Boolean agreed) {
+        public static final class YesNo implements JsonbDeserializer<Boolean> {
+            @Override
+            public Boolean deserialize(JsonParser parser, DeserializationContext context, Type type) {
+                return parser.getString().equals("yes");
+            }
+        }
     }
 
     private final Jsonb jsonb = JsonbBuilder.create();
@@ -155,6 +180,60 @@ class PayloadBinderTest {
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of(field, "invalid value"))));
         assertThat(binder.bind(json("{\"quantity\":1e2,\"total\":-9223372036854775808,\"sizes\":[1.0,\"7\"]}"), Counts.class))
                 .isEqualTo(new Counts(100, Long.MIN_VALUE, List.of(1, 7)));
+    }
+
+    @Test
+    void aScalarJsonbWouldBindByLosingItIsAnInvalidValue() {
+        // Yasson bound each of these: 1 and "yes" as false, "abc" as 'a', 65 as '6', 1e40 as
+        // Infinity, an array as its last element.
+        Map<String, String> blamed = new java.util.LinkedHashMap<>();
+        for (String field : List.of("{\"on\":1}", "{\"on\":0}", "{\"on\":[true]}", "{\"maybe\":\"yes\"}")) {
+            blamed.put(field, "on");
+        }
+        blamed.put("{\"maybe\":\"yes\"}", "maybe");
+        blamed.put("{\"initial\":\"abc\"}", "initial");
+        blamed.put("{\"initial\":65}", "initial");
+        blamed.put("{\"initial\":true}", "initial");
+        blamed.put("{\"initial\":\"\"}", "initial");
+        blamed.put("{\"mark\":\"\uD83D\uDE00\"}", "mark");
+        blamed.put("{\"ratio\":1e40}", "ratio");
+        blamed.put("{\"ratio\":\"1e40\"}", "ratio");
+        blamed.put("{\"amount\":-1e400}", "amount");
+        blamed.put("{\"name\":[\"a\",\"b\"]}", "name");
+        blamed.put("{\"bits\":[true,1]}", "bits");
+        blamed.put("{\"toggles\":{\"x\":true,\"y\":1}}", "toggles");
+        blamed.put("{\"raw\":[1]}", "raw");
+        blamed.put("{\"opt\":1}", "opt");
+        blamed.put("{\"big-name\":[\"a\"]}", "big-name");
+        blamed.put("{\"more\":[{\"on\":true},{\"more\":[{\"initial\":\"xy\"}]}]}", "more");
+        blamed.forEach((text, field) -> assertThatThrownBy(() -> binder.bind(json(text), Flags.class)).as(text)
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of(field, "invalid value"))));
+        assertThatThrownBy(() -> binder.bind(json("{\"quantity\":[5]}"), Counts.class))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("quantity", "invalid value")));
+        assertThatThrownBy(() -> binder.bind(json("{\"quiet\":1}"), Prefs.class))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("quiet", "invalid value")));
+        assertThatThrownBy(() -> binder.bind(json("{\"grade\":\"AB\"}"), Prefs.class))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("grade", "invalid value")));
+    }
+
+    @Test
+    void whatAScalarHoldsStillBindsAsJsonbReadsIt() {
+        Flags flags = (Flags) binder.bind(json("{\"on\":true,\"maybe\":\"TRUE\",\"initial\":\"a\",\"mark\":null,"
+                + "\"ratio\":1e-50,\"amount\":\"-Infinity\",\"name\":5,\"bits\":[false,null],\"toggles\":{\"x\":true},"
+                + "\"raw\":[true],\"opt\":false,\"big-name\":\"b\",\"more\":[{\"initial\":\"z\"}]}"), Flags.class);
+        assertThat(flags.on()).isTrue();
+        assertThat(flags.maybe()).isTrue();
+        assertThat(flags.initial()).isEqualTo('a');
+        assertThat(flags.ratio()).isZero();   // rounded to the nearest float, as any number is
+        assertThat(flags.amount()).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(flags.name()).isEqualTo("5");
+        assertThat(flags.bits()).containsExactly(false, null);
+        assertThat(flags.raw()).containsExactly(true);
+        assertThat(flags.opt()).contains(false);
+        assertThat(flags.renamed()).isEqualTo("b");
+        assertThat(flags.more().get(0).initial()).isEqualTo('z');
+        // A property read by its own deserializer is left to it.
+        assertThat(binder.bind(json("{\"agreed\":\"yes\"}"), Lenient.class)).isEqualTo(new Lenient(true));
     }
 
     @Test
