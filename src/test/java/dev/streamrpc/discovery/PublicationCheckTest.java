@@ -29,8 +29,12 @@ class PublicationCheckTest {
     public record Basket(@Size(max = 2) List<Line> lines, @Valid Line first) {
     }
 
+    public record Grade(char mark, double weight) {
+    }
+
     @StreamChannel(name = "baskets", events = {@StreamEvent(name = "saved", data = Basket.class),
-            @StreamEvent(name = "counted", data = Integer.class), @StreamEvent(name = "raw.*")})
+            @StreamEvent(name = "counted", data = Integer.class), @StreamEvent(name = "graded", data = Grade.class),
+            @StreamEvent(name = "raw.*")})
     static class Declared {
     }
 
@@ -70,6 +74,14 @@ class PublicationCheckTest {
         // Read as 1 before, so a constraint on the count would have passed.
         assertThat(errors("saved", "{\"first\":{\"sku\":\"a\",\"count\":4294967297}}")).containsExactly(Map.entry("data", "invalid value"));
         assertThat(errors("counted", "2147483648")).containsExactly(Map.entry("data", "invalid value"));
+    }
+
+    @Test
+    void aValueJsonbWouldBindByLosingItDoesNotFit() {
+        // The schema's JSON types allow both; JSON-B bound "AB" as 'A' and 1e400 as Infinity.
+        assertThat(errors("graded", "{\"mark\":\"AB\",\"weight\":1}")).containsExactly(Map.entry("data", "invalid value"));
+        assertThat(errors("graded", "{\"mark\":\"A\",\"weight\":1e400}")).containsExactly(Map.entry("data", "invalid value"));
+        assertThat(errors("graded", "{\"mark\":\"A\",\"weight\":0.5}")).isEmpty();
     }
 
     @Test
