@@ -24,6 +24,8 @@ import java.util.regex.PatternSyntaxException;
  * @param channelPattern the rule a channel name must follow
  * @param maxConnections open connections per server (HTTP 503 beyond)
  * @param idleTimeout a connection without frames for this long is closed
+ * @param pingInterval how often a connection that sent no message is pinged; one that answers
+ *        neither that ping nor with a message by the next is closed ({@link Duration#ZERO}: no pings)
  * @param rateLimit requests per second per connection
  * @param rateBurst requests a connection may make at once
  * @param allowedOrigins browser origins that may connect ({@code self}, {@code *}, or a comma-separated list)
@@ -55,6 +57,7 @@ public record Settings(
         Pattern channelPattern,
         int maxConnections,
         Duration idleTimeout,
+        Duration pingInterval,
         double rateLimit,
         double rateBurst,
         String allowedOrigins,
@@ -88,6 +91,7 @@ public record Settings(
                 read.pattern("stream.channel-pattern", "[a-z0-9_\\-.:]{1,200}"),
                 read.positiveInt("stream.max-connections", 20_000),
                 read.duration("stream.idle-timeout", "PT5M"),
+                read.durationOrOff("stream.ping-interval", "PT25S"),
                 read.positiveDouble("stream.rate-limit", 1000),
                 read.atLeastOne("stream.rate-burst", 2000),
                 read.string("stream.allowed-origins", "self"),
@@ -196,6 +200,18 @@ public record Settings(
             }
             problems.add(key + ": expected an ISO-8601 duration of at least 1 ms (PT0.001S) such as PT30S, got '" + text + "'");
             return Duration.parse(fallback);
+        }
+
+        /** A duration of at least 1 ms, or zero ({@code PT0S}) for off. */
+        Duration durationOrOff(String key, String fallback) {
+            try {
+                if (Duration.parse(string(key, fallback).toUpperCase(Locale.ROOT)).isZero()) {
+                    return Duration.ZERO;
+                }
+            } catch (DateTimeParseException e) {
+                // duration() reports it
+            }
+            return duration(key, fallback);
         }
 
         Pattern pattern(String key, String fallback) {

@@ -71,6 +71,8 @@ public class MetricsProducer {
                 .description("Messages dropped with the outbox of a slow consumer").register(registry);
         FunctionCounter.builder("streamrpc.slow.consumer.closes", transport, TransportStats::slowConsumerCloses)
                 .description("Connections closed with 1008 slow consumer").register(registry);
+        FunctionCounter.builder("streamrpc.ping.timeout.closes", transport, TransportStats::pingTimeouts)
+                .description("Connections closed with 1001 ping timeout: their peer answered no ping").register(registry);
         for (int status : TransportStats.REFUSAL_STATUSES) {
             FunctionCounter.builder("streamrpc.handshakes.refused", transport, stats -> stats.refusedHandshakes(status))
                     .description("WebSocket handshakes refused, by HTTP status").tag("status", Integer.toString(status)).register(registry);

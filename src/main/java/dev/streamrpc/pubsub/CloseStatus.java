@@ -13,6 +13,8 @@ public enum CloseStatus {
     SLOW_CONSUMER(1008, "slow consumer", false),
     /** A binary frame (1003): the protocol speaks text frames only. */
     BINARY_FRAME(1003, "text frames only", true),
+    /** The peer answered neither a ping nor with a message within a ping interval (1001): it is gone. */
+    PING_TIMEOUT(1001, "ping timeout", false),
     /** The server failed to set the connection up, or could not write to it (1011). */
     SERVER_ERROR(1011, "Internal server error", false);
 

@@ -26,6 +26,9 @@ import java.util.concurrent.TimeUnit;
 final class Connection implements Subscriber, Caller {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+    private static final int HEARD_NOTHING = 0;
+    private static final int HEARD_PONG = 1;
+    private static final int HEARD_MESSAGE = 2;
 
     /** What an RPC method sees of the connection. */
     private record Context(String connectionId, Optional<Principal> principal, ConnectionChannels channels)
@@ -42,6 +45,10 @@ final class Connection implements Subscriber, Caller {
     private final long openedAt = System.nanoTime();
     private final Context context;
     private volatile ScheduledFuture<?> abortLater;
+    private final ScheduledFuture<?> heartbeat;   // null when pings are off
+    /** What the peer sent since the last beat: {@link #HEARD_NOTHING}, {@link #HEARD_PONG} or {@link #HEARD_MESSAGE}. */
+    private volatile int heard;
+    private boolean awaitingPong;   // the timer thread's
     // Set and read only by the thread dispatching one of this connection's frames, which cleans up after it.
     private Thread dispatching;
     private Outbox.Slot reserved;
@@ -54,10 +61,12 @@ final class Connection implements Subscriber, Caller {
         this.requests = transport.newTokenBucket();
         this.sender = transport.sender(session);
         this.outbox = new Outbox(sender, transport.settings().maxQueuedBytes(), this::closing);
+        this.heartbeat = transport.everyPingInterval(this::beat);
         this.context = new Context(id, principal, transport.sockets().register(this));
     }
 
     void onText(String frame) {
+        heard = HEARD_MESSAGE;
         dispatching = Thread.currentThread();
         outbox.readsHere();
         try {
@@ -68,9 +77,33 @@ final class Connection implements Subscriber, Caller {
         }
     }
 
+    void onPong() {
+        if (heard == HEARD_NOTHING) {
+            heard = HEARD_PONG;
+        }
+    }
+
+    /**
+     * Runs every ping interval on the transport's timer. A peer that sent no message in the last
+     * interval is pinged, so that proxies see traffic and a peer that is gone shows: one that has
+     * answered neither that ping nor with a message by the next beat is closed. (Jetty counts the
+     * server's own writes, pings included, against the idle timeout, which therefore cannot tell.)
+     */
+    private void beat() {
+        int lately = heard;
+        if (awaitingPong && lately == HEARD_NOTHING) {
+            transport.stats().pingTimeout();
+            close(CloseStatus.PING_TIMEOUT);
+            return;
+        }
+        heard = HEARD_NOTHING;
+        awaitingPong = lately != HEARD_MESSAGE && outbox.ping();
+    }
+
     /** The container closed the connection: nothing more is sent, and its subscriptions go at once. */
     void onClosed(int code, String reason) {
         outbox.terminate();
+        stopBeating();
         ScheduledFuture<?> pending = abortLater;
         if (pending != null) {
             pending.cancel(false);
@@ -83,6 +116,12 @@ final class Connection implements Subscriber, Caller {
             LOG.info("Connection {} closed with {} {} after {} ms", id, code, reason, millisOpen());
         } else {
             LOG.debug("Connection {} closed with {} {} after {} ms", id, code, reason, millisOpen());
+        }
+    }
+
+    private void stopBeating() {
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
         }
     }
 
@@ -161,6 +200,7 @@ final class Connection implements Subscriber, Caller {
         if (status == CloseStatus.SLOW_CONSUMER) {
             transport.stats().slowConsumer(dropped);
         }
+        stopBeating();
         transport.sockets().unregister(this);
         // A peer that never reads would hold its close frame back forever: drop it after the grace period.
         abortLater = transport.schedule(() -> {

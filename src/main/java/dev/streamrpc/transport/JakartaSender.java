@@ -7,13 +7,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 
 /**
  * The portable send path (Tomcat, or Jetty with its classes hidden from the web app): the
  * asynchronous Jakarta {@code sendText}, one message at a time, which encodes the text again
- * for each connection. {@code Session.close} may block until the close frame is written
- * (Tomcat's does), so closes run on the transport's closer threads, never on the caller's.
+ * for each connection. {@code Session.close} and {@code sendPing} may block until their frame is
+ * written (Tomcat's do), so closes and pings run on the transport's closer threads, never on
+ * the caller's.
  */
 final class JakartaSender implements Outbox.Sender {
 
@@ -31,6 +33,17 @@ final class JakartaSender implements Outbox.Sender {
         session.getAsyncRemote().sendText(message.text(), result -> {
             if (done != null) {
                 done.done(result.getException());
+            }
+        });
+    }
+
+    @Override
+    public void ping() {
+        closer.execute(() -> {
+            try {
+                session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("Pinging session {} failed", session.getId(), e);
             }
         });
     }

@@ -51,6 +51,11 @@ final class JettySender implements Outbox.Sender {
     }
 
     @Override
+    public void ping() {
+        session.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
+    }
+
+    @Override
     public void close(int code, String reason) {
         session.close(code, reason, Callback.NOOP);
     }

@@ -48,6 +48,9 @@ final class Outbox {
             return 1;
         }
 
+        /** Sends a ping frame; never blocks. */
+        void ping();
+
         /** Sends the close frame; never blocks. Called at most once, with nothing in flight. */
         void close(int code, String reason);
 
@@ -158,6 +161,22 @@ final class Outbox {
             queue.addAll(waitingReplies);
         }
         pump();   // what it held back may go now
+    }
+
+    /**
+     * Pings the peer unless a send is in flight (a write that makes no progress says more of the
+     * peer than a ping could, and the container's idle timeout ends it) or closing has started.
+     *
+     * @return whether the ping was sent
+     */
+    boolean ping() {
+        synchronized (lock) {
+            if (sending || closing != null || terminated) {
+                return false;
+            }
+        }
+        sender.ping();
+        return true;
     }
 
     /** Starts closing with {@code status}; false when closing had already started. */

@@ -5,6 +5,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import org.slf4j.Logger;
@@ -44,6 +45,7 @@ public class StreamEndpoint extends Endpoint {
         // Partial: a whole-message handler would gather every fragment first, and answer one over
         // the container's binary limit with 1009 instead of the protocol's 1003.
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) this::onBinary);
+        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) this::onPong);
         try {
             connection = transport.open(session);
         } catch (RuntimeException e) {
@@ -60,6 +62,12 @@ public class StreamEndpoint extends Endpoint {
     void onText(String frame) {
         if (connection != null) {
             connection.onText(frame);
+        }
+    }
+
+    void onPong(PongMessage pong) {
+        if (connection != null) {
+            connection.onPong();
         }
     }
 

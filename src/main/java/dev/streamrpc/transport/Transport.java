@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What every connection shares: the settings, the dispatcher and the hub, the transport's
- * counters, and two small thread pools (portable closes, which may block on some
- * containers, and the timer that drops peers that never complete a close). It opens
+ * counters, and two small thread pools (portable closes and pings, which may block on some
+ * containers, and the timer that runs heartbeats and drops peers that never complete a close). It opens
  * connections for {@link StreamEndpoint}, whose instances the container creates per
  * connection and which get this bean through {@link StreamConfigurator}.
  */
@@ -53,7 +53,7 @@ public class Transport {
     @PostConstruct
     void start() {
         closer = Executors.newFixedThreadPool(CLOSER_THREADS, new DaemonThreads("stream-closer"));
-        timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("stream-close-timer"));
+        timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("stream-timer"));
     }
 
     /** Opens a connection for a session the container has just opened. */
@@ -89,6 +89,12 @@ public class Transport {
 
     ScheduledFuture<?> schedule(Runnable task, Duration delay) {
         return timer.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs a connection's heartbeat every ping interval, from one interval on; null when pings are off. */
+    ScheduledFuture<?> everyPingInterval(Runnable beat) {
+        long interval = settings.pingInterval().toMillis();
+        return interval == 0 ? null : timer.scheduleWithFixedDelay(beat, interval, interval, TimeUnit.MILLISECONDS);
     }
 
     Settings settings() {

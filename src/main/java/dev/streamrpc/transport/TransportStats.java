@@ -14,12 +14,17 @@ public final class TransportStats {
 
     private final LongAdder dropped = new LongAdder();
     private final LongAdder slowConsumerCloses = new LongAdder();
+    private final LongAdder pingTimeouts = new LongAdder();
     private final Map<Integer, LongAdder> refusedHandshakes = REFUSAL_STATUSES.stream()
             .collect(Collectors.toUnmodifiableMap(Function.identity(), status -> new LongAdder()));
 
     void slowConsumer(int droppedMessages) {
         slowConsumerCloses.increment();
         dropped.add(droppedMessages);
+    }
+
+    void pingTimeout() {
+        pingTimeouts.increment();
     }
 
     void refusedHandshake(int status) {
@@ -39,5 +44,10 @@ public final class TransportStats {
     /** Connections closed with 1008 {@code slow consumer}. */
     public long slowConsumerCloses() {
         return slowConsumerCloses.sum();
+    }
+
+    /** Connections closed with 1001 {@code ping timeout}: their peer answered nothing. */
+    public long pingTimeouts() {
+        return pingTimeouts.sum();
     }
 }

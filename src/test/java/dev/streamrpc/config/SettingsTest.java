@@ -41,6 +41,18 @@ class SettingsTest {
     }
 
     @Test
+    void pingsTurnOffWithZeroButNotWithLessThanAMillisecond() {
+        assertThat(TestSettings.of().pingInterval()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(TestSettings.of("stream.ping-interval=PT0S").pingInterval()).isZero();
+        assertThat(TestSettings.of("stream.ping-interval=pt0m").pingInterval()).isZero();
+        assertThat(TestSettings.of("stream.ping-interval=PT2S").pingInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> TestSettings.of("stream.ping-interval=PT0.0001S"))
+                .hasMessageContaining("stream.ping-interval: expected an ISO-8601 duration of at least 1 ms");
+        assertThatThrownBy(() -> TestSettings.of("stream.ping-interval=often"))
+                .hasMessageContaining("stream.ping-interval: expected an ISO-8601 duration");
+    }
+
+    @Test
     void theDefaultsAreValid() {
         Settings defaults = TestSettings.of();
         assertThat(defaults.rateBurst()).isEqualTo(2000);

@@ -1,5 +1,6 @@
 package dev.streamrpc.testing;
 
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
@@ -11,18 +12,22 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * A connection on Jetty's core WebSocket client: text frames arrive as bytes and are handed
  * on without decoding; any frame can be sent, even ones a normal client refuses to build.
- * The benchmark's generator uses it because it is cheap; tests use it for raw frames.
+ * The benchmark's generator uses it because it is cheap; tests use it for raw frames. It
+ * answers pings, as every WebSocket client does, unless told not to.
  */
 public final class CoreConnection implements FrameHandler {
 
     private final Consumer<ByteBuffer> onText;
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
     private volatile CoreSession session;
+    private volatile boolean answersPings = true;
+    private final AtomicInteger pings = new AtomicInteger();
     private ByteArrayOutputStream fragments;   // a text message arriving in fragments; frames come one at a time
 
     public CoreConnection(Consumer<ByteBuffer> onText) {
@@ -35,6 +40,16 @@ public final class CoreConnection implements FrameHandler {
 
     public void sendFrame(Frame frame, Callback callback) {
         session.sendFrame(frame, callback, false);
+    }
+
+    /** From now on, pings are counted but not answered, as by a peer that is gone. */
+    public void stopAnsweringPings() {
+        answersPings = false;
+    }
+
+    /** Pings received so far. */
+    public int pings() {
+        return pings.get();
     }
 
     /** Completes with the close status the connection ended with. */
@@ -63,7 +78,12 @@ public final class CoreConnection implements FrameHandler {
     @Override
     public void onFrame(Frame frame, Callback callback) {
         byte opCode = frame.getOpCode();
-        if (opCode == OpCode.TEXT && frame.isFin()) {
+        if (opCode == OpCode.PING) {
+            pings.incrementAndGet();
+            if (answersPings) {
+                session.sendFrame(new Frame(OpCode.PONG).setPayload(BufferUtil.copy(frame.getPayload())), Callback.NOOP, false);
+            }
+        } else if (opCode == OpCode.TEXT && frame.isFin()) {
             onText.accept(frame.getPayload());
         } else if (opCode == OpCode.TEXT || opCode == OpCode.CONTINUATION && fragments != null) {
             if (opCode == OpCode.TEXT) {

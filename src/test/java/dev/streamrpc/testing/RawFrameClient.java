@@ -1,6 +1,7 @@
 package dev.streamrpc.testing;
 
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.ExtensionConfig;
 import org.eclipse.jetty.websocket.core.Frame;
@@ -11,6 +12,7 @@ import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -57,7 +59,17 @@ public final class RawFrameClient implements AutoCloseable {
     }
 
     public int awaitCloseCode() throws Exception {
-        return connection.closed().get(10, TimeUnit.SECONDS).getCode();
+        return awaitClose(Duration.ofSeconds(10)).getCode();
+    }
+
+    /** The close status the server ended the connection with: its code and reason. */
+    public CloseStatus awaitClose(Duration within) throws Exception {
+        return connection.closed().get(within.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The underlying connection, to stop answering pings or count them. */
+    public CoreConnection connection() {
+        return connection;
     }
 
     @Override

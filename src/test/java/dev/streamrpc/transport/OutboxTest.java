@@ -52,6 +52,11 @@ class OutboxTest {
         }
 
         @Override
+        public void ping() {
+            written.add("ping");
+        }
+
+        @Override
         public void close(int code, String reason) {
             written.add("close " + code + " " + reason);
         }
@@ -377,6 +382,21 @@ class OutboxTest {
     }
 
     @Test
+    void aPingGoesOutOnlyWhenNoSendIsInFlightAndTheOutboxIsOpen() {
+        ManualSender sender = new ManualSender(1);
+        Outbox outbox = new Outbox(sender, 1 << 20, listener);
+        assertThat(outbox.ping()).isTrue();
+        outbox.offer(EncodedMessage.of("m"));
+        // The write in flight says more of the peer than a ping would.
+        assertThat(outbox.ping()).isFalse();
+        sender.callbacks.get(0).done(null);
+        assertThat(outbox.ping()).isTrue();
+        outbox.close(CloseStatus.SHUTTING_DOWN);
+        assertThat(outbox.ping()).isFalse();
+        assertThat(sender.written).containsExactly("ping", "m", "ping", "close 1001 Server shutting down");
+    }
+
+    @Test
     void sendsThatCompleteOnTheCallingThreadDoNotGrowTheStack() {
         List<String> written = new ArrayList<>();
         Outbox outbox = new Outbox(new Outbox.Sender() {
@@ -384,6 +404,10 @@ class OutboxTest {
             public void send(EncodedMessage message, boolean more, Outbox.SendDone done) {
                 written.add(message.text());
                 done.done(null);
+            }
+
+            @Override
+            public void ping() {
             }
 
             @Override

@@ -1,6 +1,7 @@
 package dev.streamrpc.transport;
 
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import org.junit.jupiter.api.Test;
 
@@ -42,10 +43,11 @@ class StreamEndpointTest {
         endpoint.onOpen(session, null);
         endpoint.onText("{\"id\":1,\"method\":\"echo\"}");
         endpoint.onBinary(ByteBuffer.allocate(1), false);
+        endpoint.onPong(null);
         endpoint.onError(session, new IllegalStateException("late"));
         endpoint.onClose(session, new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, ""));
 
-        assertThat(handled).containsExactly(String.class, ByteBuffer.class);
+        assertThat(handled).containsExactly(String.class, ByteBuffer.class, PongMessage.class);
         assertThat(closes).hasSize(1);
         assertThat(closes.get(0).getCloseCode().getCode()).isEqualTo(1011);
     }
