@@ -52,6 +52,7 @@ final class HandshakeGuard extends HttpFilter {
             chain.doFilter(upgrading, response); // the container upgrades here, calling the configurator
         } finally {
             handshakes.release(key);
+            handshakes.finished();
         }
         if (response.getStatus() == HttpServletResponse.SC_SWITCHING_PROTOCOLS && !request.isAsyncStarted()) {
             upgrading.upgraded();

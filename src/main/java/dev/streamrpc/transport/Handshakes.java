@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The admission rules of a WebSocket handshake, applied by {@link HandshakeGuard} before the
@@ -37,6 +38,13 @@ public class Handshakes {
     Settings settings;
 
     private final Map<String, Principal> principals = new ConcurrentHashMap<>();
+    /**
+     * Handshakes admitted and not yet through the upgrade. They hold places under the connection
+     * limit, so that handshakes admitted together (an authenticator that takes a while lets many
+     * in at once) cannot pass it: only those upgraded in the same instant, between the end of
+     * their upgrade and their connection's registration, can.
+     */
+    private final AtomicInteger handshaking = new AtomicInteger();
     private OriginPolicy origins;
     private ConnectionAuthenticator authenticator;
 
@@ -62,14 +70,47 @@ public class Handshakes {
         }
     }
 
-    /** Decides whether the handshake may go on. */
+    /**
+     * Decides whether the handshake may go on. One admitted holds a place under the connection
+     * limit until {@link #finished} is called for it.
+     */
     Admission admit(HttpServletRequest request) {
         if (sockets.stopping()) {
             return Admission.refuse(503, "shutting down");
         }
-        if (sockets.connections() >= settings.maxConnections()) {
+        if (!takePlace()) {
             return Admission.refuse(503, "too many connections");
         }
+        boolean admitted = false;
+        try {
+            Admission admission = check(request);
+            admitted = admission.accepted();
+            return admission;
+        } finally {
+            if (!admitted) {
+                handshaking.decrementAndGet();
+            }
+        }
+    }
+
+    /** An admitted handshake is through the upgrade (or failed it): its connection, if any, counts itself from now on. */
+    void finished() {
+        handshaking.decrementAndGet();
+    }
+
+    private boolean takePlace() {
+        while (true) {
+            int underWay = handshaking.get();
+            if (sockets.connections() + underWay >= settings.maxConnections()) {
+                return false;
+            }
+            if (handshaking.compareAndSet(underWay, underWay + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private Admission check(HttpServletRequest request) {
         if (!origins.allows(request.getHeader("Origin"), request.getHeader("Host"))) {
             return Admission.refuse(403, "origin not allowed");
         }
