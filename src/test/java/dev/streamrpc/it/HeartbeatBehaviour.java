@@ -1,14 +1,11 @@
 package dev.streamrpc.it;
 
-import dev.streamrpc.testing.Endpoints;
 import dev.streamrpc.testing.Metrics;
 import dev.streamrpc.testing.RawFrameClient;
 import org.eclipse.jetty.websocket.core.CloseStatus;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -19,7 +16,7 @@ import static org.awaitility.Awaitility.await;
  * Server pings: a quiet peer that answers them stays connected however long the idle timeout
  * has passed, and one that answers nothing is closed with 1001 {@code ping timeout}. Run once per
  * send path: {@link HeartbeatIT} (Jetty's core session) and {@link JakartaHeartbeatIT} (the
- * portable Jakarta one).
+ * portable Jakarta one), and on Tomcat by {@code .ci/tomcat-smoke} ({@link TomcatHeartbeat}).
  */
 abstract class HeartbeatBehaviour {
 
@@ -27,12 +24,8 @@ abstract class HeartbeatBehaviour {
     static final String[] SETTINGS = {"stream.ping-interval=PT1S", "stream.idle-timeout=PT4S"};
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @ArquillianResource
-    URL base;
-
-    private URI stream() {
-        return Endpoints.stream(base);
-    }
+    /** The {@code /stream} endpoint of a server deployed with {@link #SETTINGS}. */
+    abstract URI stream();
 
     @Test
     void aQuietPeerThatAnswersPingsOutlivesTheIdleTimeout() throws Exception {
