@@ -202,16 +202,22 @@ public record Settings(
             return Duration.parse(fallback);
         }
 
-        /** A duration of at least 1 ms, or zero ({@code PT0S}) for off. */
+        /**
+         * Zero ({@code PT0S}) for off, or a duration of at least a second: a peer must have time to
+         * answer, and one timer thread runs every connection's beats.
+         */
         Duration durationOrOff(String key, String fallback) {
+            String text = string(key, fallback);
             try {
-                if (Duration.parse(string(key, fallback).toUpperCase(Locale.ROOT)).isZero()) {
-                    return Duration.ZERO;
+                Duration value = Duration.parse(text.toUpperCase(Locale.ROOT));
+                if (value.isZero() || value.compareTo(Duration.ofSeconds(1)) >= 0 && value.toNanos() > 0) {
+                    return value;
                 }
-            } catch (DateTimeParseException e) {
-                // duration() reports it
+            } catch (DateTimeParseException | ArithmeticException e) {
+                // reported below; ArithmeticException: more nanoseconds than a long holds
             }
-            return duration(key, fallback);
+            problems.add(key + ": expected PT0S (off) or an ISO-8601 duration of at least 1 s (PT1S), got '" + text + "'");
+            return Duration.parse(fallback);
         }
 
         Pattern pattern(String key, String fallback) {

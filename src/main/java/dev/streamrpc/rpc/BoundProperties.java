@@ -1,14 +1,17 @@
 package dev.streamrpc.rpc;
 
+import jakarta.json.bind.annotation.JsonbCreator;
 import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.json.bind.annotation.JsonbTransient;
 import jakarta.json.bind.annotation.JsonbTypeAdapter;
 import jakarta.json.bind.annotation.JsonbTypeDeserializer;
 
 import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
@@ -19,10 +22,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The members JSON-B (default configuration) binds when it reads a record or a POJO: a
- * record's components; a POJO's public setters and, where there is none, its public fields
- * (inherited ones included). A {@code @JsonbProperty} renames, {@code @JsonbTransient} omits;
- * JSON-B's annotations on a record component land on its field, where they are read here.
+ * The members JSON-B (default configuration) binds when it reads a record or a POJO: the
+ * parameters of a {@code @JsonbCreator} if the type has one; a record's components; a POJO's
+ * public setters and, where there is none, its public fields that are not final (inherited ones
+ * included). A {@code @JsonbProperty} renames, {@code @JsonbTransient} (on the field, the getter
+ * or the setter) omits; JSON-B's annotations on a record component land on its field, where
+ * they are read here.
  */
 final class BoundProperties {
 
@@ -46,7 +51,42 @@ final class BoundProperties {
         if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
             return List.of();
         }
+        Executable creator = creator(type);
+        if (creator != null) {
+            return ofCreator(type, creator);
+        }
         return type.isRecord() ? ofRecord(type) : ofPojo(type);
+    }
+
+    private static Executable creator(Class<?> type) {
+        for (Executable candidate : type.getDeclaredConstructors()) {
+            if (candidate.isAnnotationPresent(JsonbCreator.class)) {
+                return candidate;
+            }
+        }
+        for (Executable candidate : type.getDeclaredMethods()) {
+            if (candidate.isAnnotationPresent(JsonbCreator.class) && Modifier.isStatic(candidate.getModifiers())) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** A creator's parameters, named by their {@code @JsonbProperty} (or their compiled names); the rest is not read. */
+    private static List<Property> ofCreator(Class<?> type, Executable creator) {
+        List<Property> properties = new ArrayList<>();
+        Type[] types = creator.getGenericParameterTypes();
+        Parameter[] parameters = creator.getParameters();
+        if (types.length != parameters.length) {
+            return properties;   // an inner class's constructor: its hidden parameter is not one of JSON-B's
+        }
+        for (int i = 0; i < parameters.length; i++) {
+            Property property = property(parameters[i].getName(), types[i], parameters[i]);
+            if (property != null) {
+                properties.add(property);
+            }
+        }
+        return properties;
     }
 
     private static List<Property> ofRecord(Class<?> record) {
@@ -66,8 +106,10 @@ final class BoundProperties {
         for (Class<?> declaring = pojo; declaring != null && declaring != Object.class; declaring = declaring.getSuperclass()) {
             for (Field field : declaring.getDeclaredFields()) {
                 int modifiers = field.getModifiers();
-                if (Modifier.isPublic(modifiers) && !Modifier.isStatic(modifiers) && !Modifier.isTransient(modifiers)) {
-                    properties.putIfAbsent(field.getName(), property(field.getName(), field.getGenericType(), field));
+                if (Modifier.isPublic(modifiers) && !Modifier.isStatic(modifiers) && !Modifier.isTransient(modifiers)
+                        && !Modifier.isFinal(modifiers)) {
+                    properties.putIfAbsent(field.getName(), transientByGetter(pojo, field.getName()) ? null
+                            : property(field.getName(), field.getGenericType(), field));
                 }
             }
         }
@@ -76,7 +118,8 @@ final class BoundProperties {
             if (name.length() > 3 && name.startsWith("set") && method.getParameterCount() == 1
                     && !Modifier.isStatic(method.getModifiers())) {
                 String property = name.substring(3, 4).toLowerCase(Locale.ROOT) + name.substring(4);
-                properties.put(property, property(property, method.getGenericParameterTypes()[0], fieldIn(pojo, property), method));
+                properties.put(property, transientByGetter(pojo, property) ? null
+                        : property(property, method.getGenericParameterTypes()[0], fieldIn(pojo, property), method));
             }
         }
         return properties.values().stream().filter(Objects::nonNull).toList();
@@ -100,6 +143,21 @@ final class BoundProperties {
             custom |= isTypeCustomised(element);
         }
         return new Property(key, type, custom);
+    }
+
+    /** A getter's {@code @JsonbTransient} omits the property both ways (its {@code @JsonbProperty} names only what is written). */
+    private static boolean transientByGetter(Class<?> type, String property) {
+        String capitalised = Character.toUpperCase(property.charAt(0)) + property.substring(1);
+        for (String name : new String[] {"get" + capitalised, "is" + capitalised}) {
+            try {
+                if (type.getMethod(name).isAnnotationPresent(JsonbTransient.class)) {
+                    return true;
+                }
+            } catch (NoSuchMethodException e) {
+                // not this one
+            }
+        }
+        return false;
     }
 
     private static Field fieldIn(Class<?> type, String name) {

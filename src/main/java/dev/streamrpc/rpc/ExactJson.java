@@ -29,6 +29,7 @@ public final class ExactJson {
 
     private final YassonJsonb jsonb;
     private final JsonParserFactory parsers = Json.createParserFactory(Map.of());
+    private final LossCheck losses = new LossCheck();
 
     /** @param jsonb the server's JSON-B, which is Yasson (its parser entry point is needed here) */
     public ExactJson(Jsonb jsonb) {
@@ -42,7 +43,7 @@ public final class ExactJson {
      * @throws JsonbException when the value does not bind to the type
      */
     public <T> T fromJson(JsonValue value, Type type) {
-        if (LossCheck.loses(value, type)) {
+        if (losses.loses(value, type)) {
             throw new JsonbException("A value " + type.getTypeName() + " cannot hold without loss");
         }
         // Through the value's text: Yasson's tree reader cannot bind JsonValue-typed properties.

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds the values JSON-B (Yasson 3) would bind by losing them where it should refuse them:
@@ -30,26 +31,19 @@ import java.util.UUID;
  * What the walk cannot see into is left to JSON-B: type variables, {@code Object}, and a type or
  * property with its own JSON-B deserializer or adapter. Each class's shape is worked out once;
  * the walk then visits only the members the type names, so its cost is at most linear in the
- * value.
+ * value. The shapes are kept by the instance, not in a {@code ClassValue}: one keyed by the
+ * JDK's classes (Boolean, String) would hold the web app's class loader after an undeploy.
  */
 final class LossCheck {
 
     private static final Shape ANY = value -> false;
 
-    private static final ClassValue<Shape> CLASSES = new ClassValue<>() {
-        @Override
-        protected Shape computeValue(Class<?> type) {
-            return classShape(type);
-        }
-    };
-
     private static final Set<String> SCALAR_PACKAGES = Set.of("java.lang", "java.math", "java.time", "java.net");
 
-    private LossCheck() {
-    }
+    private final Map<Class<?>, Shape> classes = new ConcurrentHashMap<>();
 
     /** True when JSON-B would bind some scalar of the value to the type by losing it. */
-    static boolean loses(JsonValue value, Type type) {
+    boolean loses(JsonValue value, Type type) {
         return shape(type).loses(value);
     }
 
@@ -59,9 +53,9 @@ final class LossCheck {
         boolean loses(JsonValue value);
     }
 
-    private static Shape shape(Type type) {
+    private Shape shape(Type type) {
         if (type instanceof Class<?> c) {
-            return CLASSES.get(c);
+            return classes.computeIfAbsent(c, this::classShape);
         }
         if (type instanceof GenericArrayType array) {
             return new Elements(new Slot(array.getGenericComponentType()));
@@ -78,12 +72,13 @@ final class LossCheck {
             if (Map.class.isAssignableFrom(raw)) {
                 return arguments.length == 2 ? new Members(new Slot(arguments[1])) : ANY;
             }
-            return CLASSES.get(raw);
+            return classes.computeIfAbsent(raw, this::classShape);
         }
         return ANY;   // a type variable or a wildcard: the type is not known here
     }
 
-    private static Shape classShape(Class<?> type) {
+    /** Creates slots only: working out another class's shape here would re-enter the map's computation. */
+    private Shape classShape(Class<?> type) {
         if (type.isArray()) {
             return new Elements(new Slot(type.getComponentType()));
         }
@@ -109,11 +104,21 @@ final class LossCheck {
         if (Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type) || type.getPackageName().startsWith("java.")) {
             return ANY;   // a raw collection or map's elements are not known; other JDK types are JSON-B's
         }
-        return Properties.of(BoundProperties.of(type));
+        return properties(BoundProperties.of(type));
+    }
+
+    /** Those read by their own deserializer or adapter are left to it. */
+    private Shape properties(List<BoundProperties.Property> properties) {
+        List<BoundProperties.Property> checked = properties.stream().filter(p -> !p.custom()).toList();
+        if (checked.isEmpty()) {
+            return ANY;
+        }
+        return new Properties(checked.stream().map(BoundProperties.Property::key).toArray(String[]::new),
+                checked.stream().map(p -> new Slot(p.type())).toArray(Slot[]::new));
     }
 
     /** A type whose shape is worked out when first needed, which lets a type contain itself. */
-    private static final class Slot {
+    private final class Slot {
 
         private final Type type;
         // Unsynchronised: at worst two threads work out the same immutable shape.
@@ -134,16 +139,6 @@ final class LossCheck {
     }
 
     private record Properties(String[] keys, Slot[] slots) implements Shape {
-
-        /** Those read by their own deserializer or adapter are left to it. */
-        static Shape of(List<BoundProperties.Property> properties) {
-            List<BoundProperties.Property> checked = properties.stream().filter(p -> !p.custom()).toList();
-            if (checked.isEmpty()) {
-                return ANY;
-            }
-            return new Properties(checked.stream().map(BoundProperties.Property::key).toArray(String[]::new),
-                    checked.stream().map(p -> new Slot(p.type())).toArray(Slot[]::new));
-        }
 
         @Override
         public boolean loses(JsonValue value) {

@@ -48,7 +48,8 @@ final class PayloadBinder {
         if (type == JsonObject.class || type == JsonValue.class || type == JsonStructure.class) {
             return payload;
         }
-        TreeRecord tree = type instanceof Class<?> c ? TREE_RECORDS.get(c) : null;
+        // Records only: an entry under a JDK class (a Map payload) would hold this web app's class loader.
+        TreeRecord tree = type instanceof Class<?> c && c.isRecord() ? TREE_RECORDS.get(c) : null;
         if (tree != null) {
             return tree.build(payload);
         }

@@ -19,16 +19,13 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One open WebSocket: its id and principal, its rate limit, its outbox, and its
+ * One open WebSocket: its id and principal, its rate limit, its outbox, its heartbeat, and its
  * subscriptions. The dispatcher sees it as a {@link Caller}, the hub as a {@link Subscriber};
  * RPC methods see only its {@link RpcContext}, which cannot send or close.
  */
-final class Connection implements Subscriber, Caller {
+final class Connection implements Subscriber, Caller, Heartbeat.Pulse {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
-    private static final int HEARD_NOTHING = 0;
-    private static final int HEARD_PONG = 1;
-    private static final int HEARD_MESSAGE = 2;
 
     /** What an RPC method sees of the connection. */
     private record Context(String connectionId, Optional<Principal> principal, ConnectionChannels channels)
@@ -45,10 +42,8 @@ final class Connection implements Subscriber, Caller {
     private final long openedAt = System.nanoTime();
     private final Context context;
     private volatile ScheduledFuture<?> abortLater;
-    private final ScheduledFuture<?> heartbeat;   // null when pings are off
-    /** What the peer sent since the last beat: {@link #HEARD_NOTHING}, {@link #HEARD_PONG} or {@link #HEARD_MESSAGE}. */
-    private volatile int heard;
-    private boolean awaitingPong;   // the timer thread's
+    private final Heartbeat heartbeat;
+    private final ScheduledFuture<?> beating;   // null when pings are off
     // Set and read only by the thread dispatching one of this connection's frames, which cleans up after it.
     private Thread dispatching;
     private Outbox.Slot reserved;
@@ -61,12 +56,13 @@ final class Connection implements Subscriber, Caller {
         this.requests = transport.newTokenBucket();
         this.sender = transport.sender(session);
         this.outbox = new Outbox(sender, transport.settings().maxQueuedBytes(), this::closing);
-        this.heartbeat = transport.everyPingInterval(this::beat);
+        this.heartbeat = new Heartbeat(transport.settings().pingInterval().toNanos(), System::nanoTime, this);
+        this.beating = transport.everyPingInterval(heartbeat::beat);
         this.context = new Context(id, principal, transport.sockets().register(this));
     }
 
     void onText(String frame) {
-        heard = HEARD_MESSAGE;
+        heartbeat.heardMessage();
         dispatching = Thread.currentThread();
         outbox.readsHere();
         try {
@@ -78,26 +74,19 @@ final class Connection implements Subscriber, Caller {
     }
 
     void onPong() {
-        if (heard == HEARD_NOTHING) {
-            heard = HEARD_PONG;
-        }
+        heartbeat.heardPong();
     }
 
-    /**
-     * Runs every ping interval on the transport's timer. A peer that sent no message in the last
-     * interval is pinged, so that proxies see traffic and a peer that is gone shows: one that has
-     * answered neither that ping nor with a message by the next beat is closed. (Jetty counts the
-     * server's own writes, pings included, against the idle timeout, which therefore cannot tell.)
-     */
-    private void beat() {
-        int lately = heard;
-        if (awaitingPong && lately == HEARD_NOTHING) {
-            transport.stats().pingTimeout();
-            close(CloseStatus.PING_TIMEOUT);
-            return;
-        }
-        heard = HEARD_NOTHING;
-        awaitingPong = lately != HEARD_MESSAGE && outbox.ping();
+    @Override
+    public boolean ping(Runnable written) {
+        return outbox.ping(written);
+    }
+
+    /** The peer answered no ping: it is gone, so nothing queued is worth sending. */
+    @Override
+    public void timedOut() {
+        transport.stats().pingTimeout();
+        close(CloseStatus.PING_TIMEOUT);
     }
 
     /** The container closed the connection: nothing more is sent, and its subscriptions go at once. */
@@ -120,8 +109,8 @@ final class Connection implements Subscriber, Caller {
     }
 
     private void stopBeating() {
-        if (heartbeat != null) {
-            heartbeat.cancel(false);
+        if (beating != null) {
+            beating.cancel(false);
         }
     }
 

@@ -14,18 +14,21 @@ import java.util.concurrent.Executor;
  * The portable send path (Tomcat, or Jetty with its classes hidden from the web app): the
  * asynchronous Jakarta {@code sendText}, one message at a time, which encodes the text again
  * for each connection. {@code Session.close} and {@code sendPing} may block until their frame is
- * written (Tomcat's do), so closes and pings run on the transport's closer threads, never on
- * the caller's.
+ * written (Tomcat's do; Jetty's {@code sendPing} without a timeout), so closes run on the
+ * transport's closer threads and pings on its pinger threads, never on the caller's, and a
+ * ping stuck behind a peer that reads nothing holds up no close.
  */
 final class JakartaSender implements Outbox.Sender {
 
     private static final Logger LOG = LoggerFactory.getLogger(JakartaSender.class);
     private final Session session;
     private final Executor closer;
+    private final Executor pinger;
 
-    JakartaSender(Session session, Executor closer) {
+    JakartaSender(Session session, Executor closer, Executor pinger) {
         this.session = session;
         this.closer = closer;
+        this.pinger = pinger;
     }
 
     @Override
@@ -38,10 +41,11 @@ final class JakartaSender implements Outbox.Sender {
     }
 
     @Override
-    public void ping() {
-        closer.execute(() -> {
+    public void ping(Runnable written) {
+        pinger.execute(() -> {
             try {
                 session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+                written.run();
             } catch (IOException | RuntimeException e) {
                 LOG.debug("Pinging session {} failed", session.getId(), e);
             }

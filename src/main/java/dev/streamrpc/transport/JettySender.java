@@ -51,8 +51,8 @@ final class JettySender implements Outbox.Sender {
     }
 
     @Override
-    public void ping() {
-        session.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
+    public void ping(Runnable written) {
+        session.sendFrame(new Frame(OpCode.PING), Callback.from(written), false);
     }
 
     @Override

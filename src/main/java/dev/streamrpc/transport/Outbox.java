@@ -48,8 +48,8 @@ final class Outbox {
             return 1;
         }
 
-        /** Sends a ping frame; never blocks. */
-        void ping();
+        /** Sends a ping frame; never blocks. Runs {@code written} once the frame is written, not if it fails. */
+        void ping(Runnable written);
 
         /** Sends the close frame; never blocks. Called at most once, with nothing in flight. */
         void close(int code, String reason);
@@ -167,15 +167,16 @@ final class Outbox {
      * Pings the peer unless a send is in flight (a write that makes no progress says more of the
      * peer than a ping could, and the container's idle timeout ends it) or closing has started.
      *
+     * @param written runs once the ping is written
      * @return whether the ping was sent
      */
-    boolean ping() {
+    boolean ping(Runnable written) {
         synchronized (lock) {
             if (sending || closing != null || terminated) {
                 return false;
             }
         }
-        sender.ping();
+        sender.ping(written);
         return true;
     }
 

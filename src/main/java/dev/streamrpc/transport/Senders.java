@@ -20,7 +20,7 @@ final class Senders {
     private Senders() {
     }
 
-    static Outbox.Sender of(Session session, boolean portableOnly, Executor closer) {
+    static Outbox.Sender of(Session session, boolean portableOnly, Executor closer, Executor pinger) {
         if (!portableOnly && !jettyUnavailable && isJetty(session.getClass())) {
             try {
                 return new JettySender(session);
@@ -29,7 +29,7 @@ final class Senders {
                 LOG.info("Jetty's WebSocket classes are hidden from the web app; using the portable Jakarta send path");
             }
         }
-        return new JakartaSender(session, closer);
+        return new JakartaSender(session, closer, pinger);
     }
 
     private static boolean isJetty(Class<?> type) {

@@ -17,15 +17,15 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What every connection shares: the settings, the dispatcher and the hub, the transport's
- * counters, and two small thread pools (portable closes and pings, which may block on some
- * containers, and the timer that runs heartbeats and drops peers that never complete a close). It opens
+ * counters, and small thread pools: portable closes and portable pings, which may block on some
+ * containers, and the timer that runs heartbeats and drops peers that never complete a close. It opens
  * connections for {@link StreamEndpoint}, whose instances the container creates per
  * connection and which get this bean through {@link StreamConfigurator}.
  */
@@ -35,6 +35,7 @@ public class Transport {
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
     private static final String REMOTE_ADDRESS = "jakarta.websocket.endpoint.remoteAddress";
     private static final int CLOSER_THREADS = 2;
+    private static final int PINGER_THREADS = 2;
 
     @Inject
     Settings settings;
@@ -48,12 +49,17 @@ public class Transport {
     private final AtomicLong ids = new AtomicLong();
     private final TransportStats stats = new TransportStats();
     private ExecutorService closer;
-    private ScheduledExecutorService timer;
+    private ExecutorService pinger;
+    private ScheduledThreadPoolExecutor timer;
 
     @PostConstruct
     void start() {
         closer = Executors.newFixedThreadPool(CLOSER_THREADS, new DaemonThreads("stream-closer"));
-        timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("stream-timer"));
+        // Threads start with their first task: on Jetty's core send path the pinger never has one.
+        pinger = Executors.newFixedThreadPool(PINGER_THREADS, new DaemonThreads("stream-pinger"));
+        timer = new ScheduledThreadPoolExecutor(1, new DaemonThreads("stream-timer"));
+        // A closed connection's heartbeat leaves the queue at once, not at its next due time.
+        timer.setRemoveOnCancelPolicy(true);
     }
 
     /** Opens a connection for a session the container has just opened. */
@@ -80,7 +86,7 @@ public class Transport {
     }
 
     Outbox.Sender sender(Session session) {
-        return Senders.of(session, settings.sendPath().equals("jakarta"), closer);
+        return Senders.of(session, settings.sendPath().equals("jakarta"), closer, pinger);
     }
 
     TokenBucket newTokenBucket() {
@@ -117,6 +123,7 @@ public class Transport {
     @PreDestroy
     void stop() {
         closer.shutdown();
+        pinger.shutdownNow();
         timer.shutdownNow();
     }
 }

@@ -41,15 +41,17 @@ class SettingsTest {
     }
 
     @Test
-    void pingsTurnOffWithZeroButNotWithLessThanAMillisecond() {
+    void pingsTurnOffWithZeroAndComeAtMostOnceASecond() {
         assertThat(TestSettings.of().pingInterval()).isEqualTo(Duration.ofSeconds(25));
         assertThat(TestSettings.of("stream.ping-interval=PT0S").pingInterval()).isZero();
         assertThat(TestSettings.of("stream.ping-interval=pt0m").pingInterval()).isZero();
         assertThat(TestSettings.of("stream.ping-interval=PT2S").pingInterval()).isEqualTo(Duration.ofSeconds(2));
-        assertThatThrownBy(() -> TestSettings.of("stream.ping-interval=PT0.0001S"))
-                .hasMessageContaining("stream.ping-interval: expected an ISO-8601 duration of at least 1 ms");
+        assertThatThrownBy(() -> TestSettings.of("stream.ping-interval=PT0.5S"))
+                .hasMessageContaining("stream.ping-interval: expected PT0S (off) or an ISO-8601 duration of at least 1 s (PT1S), got 'PT0.5S'");
+        assertThatThrownBy(() -> TestSettings.of("stream.ping-interval=P200000D"))
+                .hasMessageContaining("stream.ping-interval: expected PT0S (off)");
         assertThatThrownBy(() -> TestSettings.of("stream.ping-interval=often"))
-                .hasMessageContaining("stream.ping-interval: expected an ISO-8601 duration");
+                .hasMessageContaining("stream.ping-interval: expected PT0S (off) or an ISO-8601 duration");
     }
 
     @Test

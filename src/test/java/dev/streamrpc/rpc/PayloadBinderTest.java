@@ -6,7 +6,9 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.annotation.JsonbCreator;
 import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.json.bind.annotation.JsonbTransient;
 import jakarta.json.bind.annotation.JsonbTypeDeserializer;
 import jakarta.json.bind.serializer.DeserializationContext;
 import jakarta.json.bind.serializer.JsonbDeserializer;
@@ -99,6 +101,38 @@ class PayloadBinderTest {
             public Boolean deserialize(JsonParser parser, DeserializationContext context, Type type) {
                 return parser.getString().equals("yes");
             }
+        }
+    }
+
+    /** Its final field is not bound: JSON-B ignores the key. */
+    public static class Locked {
+        public final boolean flag = false;
+        public String name;
+    }
+
+    /** A getter's {@code @JsonbTransient} leaves the property out both ways. */
+    public static class Hidden {
+        private boolean flag;
+
+        @JsonbTransient
+        public boolean isFlag() {
+            return flag;
+        }
+
+        public void setFlag(boolean flag) {
+            this.flag = flag;
+        }
+    }
+
+    /** Bound through its creator, whose parameters are what JSON-B reads. */
+    public static class Created {
+        public final boolean flag;
+        public final boolean strict;
+
+        @JsonbCreator
+        public Created(@JsonbProperty("flag") String flag, @JsonbProperty("strict") boolean strict) {
+            this.flag = flag.equals("yes");
+            this.strict = strict;
         }
     }
 
@@ -234,6 +268,16 @@ class PayloadBinderTest {
         assertThat(flags.more().get(0).initial()).isEqualTo('z');
         // A property read by its own deserializer is left to it.
         assertThat(binder.bind(json("{\"agreed\":\"yes\"}"), Lenient.class)).isEqualTo(new Lenient(true));
+    }
+
+    @Test
+    void membersJsonbDoesNotBindAreNotCheckedAndCreatorsAreCheckedByTheirParameters() {
+        // Each was refused before, though JSON-B binds it: a final field, a transient getter, a creator's String.
+        assertThat(((Locked) binder.bind(json("{\"flag\":\"yes\",\"name\":\"n\"}"), Locked.class)).name).isEqualTo("n");
+        assertThat(((Hidden) binder.bind(json("{\"flag\":1}"), Hidden.class)).isFlag()).isFalse();
+        assertThat(((Created) binder.bind(json("{\"flag\":\"yes\",\"strict\":true}"), Created.class)).flag).isTrue();
+        assertThatThrownBy(() -> binder.bind(json("{\"flag\":\"yes\",\"strict\":1}"), Created.class))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("strict", "invalid value")));
     }
 
     @Test

@@ -52,8 +52,9 @@ class OutboxTest {
         }
 
         @Override
-        public void ping() {
-            written.add("ping");
+        public void ping(Runnable written) {
+            this.written.add("ping");
+            written.run();
         }
 
         @Override
@@ -385,15 +386,17 @@ class OutboxTest {
     void aPingGoesOutOnlyWhenNoSendIsInFlightAndTheOutboxIsOpen() {
         ManualSender sender = new ManualSender(1);
         Outbox outbox = new Outbox(sender, 1 << 20, listener);
-        assertThat(outbox.ping()).isTrue();
+        List<String> written = new ArrayList<>();
+        assertThat(outbox.ping(() -> written.add("first"))).isTrue();
         outbox.offer(EncodedMessage.of("m"));
         // The write in flight says more of the peer than a ping would.
-        assertThat(outbox.ping()).isFalse();
+        assertThat(outbox.ping(() -> written.add("refused"))).isFalse();
         sender.callbacks.get(0).done(null);
-        assertThat(outbox.ping()).isTrue();
+        assertThat(outbox.ping(() -> written.add("second"))).isTrue();
         outbox.close(CloseStatus.SHUTTING_DOWN);
-        assertThat(outbox.ping()).isFalse();
+        assertThat(outbox.ping(() -> written.add("closing"))).isFalse();
         assertThat(sender.written).containsExactly("ping", "m", "ping", "close 1001 Server shutting down");
+        assertThat(written).containsExactly("first", "second");
     }
 
     @Test
@@ -407,7 +410,7 @@ class OutboxTest {
             }
 
             @Override
-            public void ping() {
+            public void ping(Runnable written) {
             }
 
             @Override
