@@ -10,7 +10,9 @@ import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,9 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code [1,2]} became {@code 2}).
  *
  * <p>The value is walked along the target type: the members a record or POJO binds
- * ({@link BoundProperties}), collections, arrays, maps and optionals.
- * What the walk cannot see into is left to JSON-B: type variables, {@code Object}, and a type or
- * property with its own JSON-B deserializer or adapter. Each class's shape is worked out once;
+ * ({@link BoundProperties}), collections, arrays, maps and optionals, type variables as what
+ * the type's arguments or a subclass bind them to. What the walk cannot see into is left to
+ * JSON-B: a type variable nothing binds, {@code Object}, and a type or property with its own
+ * JSON-B deserializer or adapter. Each class's shape is worked out once;
  * the walk then visits only the members the type names, so its cost is at most linear in the
  * value. The shapes are kept by the instance, not in a {@code ClassValue}: one keyed by the
  * JDK's classes (Boolean, String) would hold the web app's class loader after an undeploy.
@@ -41,6 +44,7 @@ final class LossCheck {
     private static final Set<String> SCALAR_PACKAGES = Set.of("java.lang", "java.math", "java.time", "java.net");
 
     private final Map<Class<?>, Shape> classes = new ConcurrentHashMap<>();
+    private final Map<Type, Shape> generics = new ConcurrentHashMap<>();
 
     /** True when JSON-B would bind some scalar of the value to the type by losing it. */
     boolean loses(JsonValue value, Type type) {
@@ -54,33 +58,63 @@ final class LossCheck {
     }
 
     private Shape shape(Type type) {
+        return shape(type, Map.of());
+    }
+
+    /**
+     * @param bindings what the type variables in scope stand for (each a slot in its own scope);
+     *        one not bound is not known here, and left to JSON-B
+     */
+    private Shape shape(Type type, Map<TypeVariable<?>, Slot> bindings) {
         if (type instanceof Class<?> c) {
             return classes.computeIfAbsent(c, this::classShape);
         }
+        if (type instanceof TypeVariable<?> variable) {
+            Slot bound = bindings.get(variable);
+            return bound == null ? ANY : bound;
+        }
         if (type instanceof GenericArrayType array) {
-            return new Elements(new Slot(array.getGenericComponentType()));
+            return new Elements(new Slot(array.getGenericComponentType(), bindings));
         }
         if (type instanceof ParameterizedType parameterized && parameterized.getRawType() instanceof Class<?> raw) {
             Type[] arguments = parameterized.getActualTypeArguments();
             if (raw == Optional.class) {
-                return shape(arguments[0]);
+                return shape(arguments[0], bindings);
             }
             // A subtype's own type parameters need not be the element's or the value's: left to JSON-B.
             if (Collection.class.isAssignableFrom(raw)) {
-                return arguments.length == 1 ? new Elements(new Slot(arguments[0])) : ANY;
+                return arguments.length == 1 ? new Elements(new Slot(arguments[0], bindings)) : ANY;
             }
             if (Map.class.isAssignableFrom(raw)) {
-                return arguments.length == 2 ? new Members(new Slot(arguments[1])) : ANY;
+                return arguments.length == 2 ? new Members(new Slot(arguments[1], bindings)) : ANY;
             }
-            return classes.computeIfAbsent(raw, this::classShape);
+            if (bindings.isEmpty()) {
+                // A method's payload type: the same object on every call, so its shape is kept.
+                return generics.computeIfAbsent(parameterized, t -> generic(raw, arguments, Map.of()));
+            }
+            return generic(raw, arguments, bindings);
         }
-        return ANY;   // a type variable or a wildcard: the type is not known here
+        return ANY;   // a wildcard: the type is not known here
+    }
+
+    /** A generic record or POJO with its type arguments ({@code Page<Item>}): its members see what they stand for. */
+    private Shape generic(Class<?> raw, Type[] arguments, Map<TypeVariable<?>, Slot> bindings) {
+        Shape plain = classes.computeIfAbsent(raw, this::classShape);
+        if (!(plain instanceof Properties)) {
+            return plain;
+        }
+        TypeVariable<?>[] variables = raw.getTypeParameters();
+        Map<TypeVariable<?>, Slot> own = new HashMap<>();
+        for (int i = 0; i < variables.length && i < arguments.length; i++) {
+            own.put(variables[i], new Slot(arguments[i], bindings));
+        }
+        return members(raw, own);
     }
 
     /** Creates slots only: working out another class's shape here would re-enter the map's computation. */
     private Shape classShape(Class<?> type) {
         if (type.isArray()) {
-            return new Elements(new Slot(type.getComponentType()));
+            return new Elements(new Slot(type.getComponentType(), Map.of()));
         }
         if (type == boolean.class || type == Boolean.class) {
             return Scalar.BOOLEAN;
@@ -104,34 +138,53 @@ final class LossCheck {
         if (Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type) || type.getPackageName().startsWith("java.")) {
             return ANY;   // a raw collection or map's elements are not known; other JDK types are JSON-B's
         }
-        return properties(BoundProperties.of(type));
+        return members(type, new HashMap<>());
     }
 
-    /** Those read by their own deserializer or adapter are left to it. */
-    private Shape properties(List<BoundProperties.Property> properties) {
-        List<BoundProperties.Property> checked = properties.stream().filter(p -> !p.custom()).toList();
+    /**
+     * A record's or POJO's members, those read by their own deserializer or adapter left to it.
+     * A member declared with a superclass's type variable ({@code T value} in {@code Base<T>})
+     * takes what the subclass binds it to ({@code extends Base<Boolean>}).
+     *
+     * @param bindings the type's own variables, if it has arguments; its superclasses' are added
+     */
+    private Shape members(Class<?> type, Map<TypeVariable<?>, Slot> bindings) {
+        for (Class<?> declaring = type; declaring != null && declaring != Object.class; declaring = declaring.getSuperclass()) {
+            if (declaring.getGenericSuperclass() instanceof ParameterizedType parent && parent.getRawType() instanceof Class<?> raw) {
+                TypeVariable<?>[] variables = raw.getTypeParameters();
+                Type[] arguments = parent.getActualTypeArguments();
+                for (int i = 0; i < variables.length && i < arguments.length; i++) {
+                    bindings.put(variables[i], new Slot(arguments[i], bindings));
+                }
+            }
+        }
+        List<BoundProperties.Property> checked = BoundProperties.of(type).stream().filter(p -> !p.custom()).toList();
         if (checked.isEmpty()) {
             return ANY;
         }
+        // Every slot shares the map, complete before any of them reads it (they read it lazily).
         return new Properties(checked.stream().map(BoundProperties.Property::key).toArray(String[]::new),
-                checked.stream().map(p -> new Slot(p.type())).toArray(Slot[]::new));
+                checked.stream().map(p -> new Slot(p.type(), bindings)).toArray(Slot[]::new));
     }
 
     /** A type whose shape is worked out when first needed, which lets a type contain itself. */
-    private final class Slot {
+    private final class Slot implements Shape {
 
         private final Type type;
+        private final Map<TypeVariable<?>, Slot> bindings;
         // Unsynchronised: at worst two threads work out the same immutable shape.
         private Shape shape;
 
-        Slot(Type type) {
+        Slot(Type type, Map<TypeVariable<?>, Slot> bindings) {
             this.type = type;
+            this.bindings = bindings;
         }
 
-        boolean loses(JsonValue value) {
+        @Override
+        public boolean loses(JsonValue value) {
             Shape known = shape;
             if (known == null) {
-                known = shape(type);
+                known = shape(type, bindings);
                 shape = known;
             }
             return known.loses(value);

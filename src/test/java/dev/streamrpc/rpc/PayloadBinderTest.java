@@ -136,6 +136,22 @@ class PayloadBinderTest {
         }
     }
 
+    public static class Box<T> {
+        public T value;
+    }
+
+    /** Its member is declared {@code T value} in the superclass. */
+    public static class BoolBox extends Box<Boolean> {
+    }
+
+    public static class Page<T> {
+        public List<T> items;
+        public T first;
+    }
+
+    /** Only its generic type is used: {@code Page<Boolean>}, as a method's payload parameter would declare it. */
+    static Page<Boolean> pageOfBooleans;
+
     private final Jsonb jsonb = JsonbBuilder.create();
     private final PayloadBinder binder = new PayloadBinder(jsonb);
     private final Validator validator = Validation.byProvider(HibernateValidator.class).configure()
@@ -278,6 +294,21 @@ class PayloadBinderTest {
         assertThat(((Created) binder.bind(json("{\"flag\":\"yes\",\"strict\":true}"), Created.class)).flag).isTrue();
         assertThatThrownBy(() -> binder.bind(json("{\"flag\":\"yes\",\"strict\":1}"), Created.class))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("strict", "invalid value")));
+    }
+
+    @Test
+    void aMemberTypedByATypeVariableIsCheckedAsWhatItStandsFor() throws Exception {
+        // Yasson bound [true, 1] as false: T is Boolean in BoolBox.
+        assertThatThrownBy(() -> binder.bind(json("{\"value\":[true,1]}"), BoolBox.class))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.errors()).isEqualTo(Map.of("value", "invalid value")));
+        assertThat(((BoolBox) binder.bind(json("{\"value\":true}"), BoolBox.class)).value).isTrue();
+        Type page = PayloadBinderTest.class.getDeclaredField("pageOfBooleans").getGenericType();
+        for (String text : List.of("{\"items\":[true,1]}", "{\"first\":\"yes\"}")) {
+            assertThatThrownBy(() -> binder.bind(json(text), page)).as(text).isInstanceOf(RpcException.class);
+        }
+        Page<?> bound = (Page<?>) binder.bind(json("{\"items\":[true,false],\"first\":true}"), page);
+        assertThat(bound.items).isEqualTo(List.of(true, false));
+        assertThat(bound.first).isEqualTo(true);
     }
 
     @Test
