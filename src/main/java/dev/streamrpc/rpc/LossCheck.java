@@ -211,29 +211,25 @@ final class LossCheck {
     private record Elements(Slot element) implements Shape {
         @Override
         public boolean loses(JsonValue value) {
-            if (value instanceof JsonArray array) {
-                for (JsonValue item : array) {
-                    if (element.loses(item)) {
-                        return true;
-                    }
-                }
-            }
-            return false;
+            return value instanceof JsonArray array && anyLoses(array, element);
         }
     }
 
+    /** A map's values. */
     private record Members(Slot member) implements Shape {
         @Override
         public boolean loses(JsonValue value) {
-            if (value instanceof JsonObject object) {
-                for (JsonValue item : object.values()) {
-                    if (member.loses(item)) {
-                        return true;
-                    }
-                }
-            }
-            return false;
+            return value instanceof JsonObject object && anyLoses(object.values(), member);
         }
+    }
+
+    private static boolean anyLoses(Collection<JsonValue> values, Slot slot) {
+        for (JsonValue value : values) {
+            if (slot.loses(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -6,17 +6,18 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.annotation.JsonbProperty;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Binds a request's payload to a method's payload parameter with JSON-B.
@@ -35,6 +36,8 @@ final class PayloadBinder {
     };
 
     private final ExactJson jsonb;
+    /** Worked out by reflection once per type, not once per refused request (anyone can send those fast). */
+    private final Map<Class<?>, List<BoundProperties.Property>> properties = new ConcurrentHashMap<>();
 
     PayloadBinder(Jsonb jsonb) {
         this.jsonb = new ExactJson(jsonb);
@@ -67,7 +70,7 @@ final class PayloadBinder {
      */
     private String blame(JsonObject payload, Type type) {
         if (type instanceof Class<?> c) {
-            for (BoundProperties.Property property : BoundProperties.of(c)) {
+            for (BoundProperties.Property property : properties.computeIfAbsent(c, BoundProperties::of)) {
                 JsonValue value = payload.get(property.key());
                 if (value != null && !property.custom() && !binds(value, property.type())) {
                     return property.key();
